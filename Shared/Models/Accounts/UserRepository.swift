@@ -1,0 +1,79 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Access to the `users` table (owned by the accounts service).
+public protocol UserRepository: Sendable {
+    /// Throws `EmailTaken` when the (normalised) email already has an account.
+    func create(email: String, displayName: String, passwordHash: String, at: Date) async throws -> User
+    func find(id: UUID) async throws -> User?
+    /// The user and their password hash, for login.
+    func findCredentials(email: String) async throws -> (user: User, passwordHash: String)?
+    /// Adds the admin role; false when no account has that email.
+    func grantAdmin(email: String) async throws -> Bool
+}
+
+public struct EmailTaken: Error {}
+
+public struct PostgresUserRepository: UserRepository {
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    public func create(email: String, displayName: String, passwordHash: String, at date: Date) async throws -> User {
+        let user = User(id: UUID(), email: email, displayName: displayName, roles: [.user], createdAt: date)
+        do {
+            try await client.query(
+                """
+                INSERT INTO users (id, email, display_name, password_hash, roles, created_at)
+                VALUES (\(user.id), \(email), \(displayName), \(passwordHash), \(["user"]), \(date))
+                """,
+                logger: logger
+            )
+        } catch let error as PSQLError where error.isUniqueViolation {
+            throw EmailTaken()
+        }
+        return user
+    }
+
+    public func find(id: UUID) async throws -> User? {
+        let rows = try await client.query(
+            "SELECT id, email, display_name, roles, created_at FROM users WHERE id = \(id)",
+            logger: logger
+        )
+        for try await row in rows.decode((UUID, String, String, [String], Date).self) {
+            return User(id: row.0, email: row.1, displayName: row.2, roles: Role.parse(row.3), createdAt: row.4)
+        }
+        return nil
+    }
+
+    public func findCredentials(email: String) async throws -> (user: User, passwordHash: String)? {
+        let rows = try await client.query(
+            "SELECT id, email, display_name, roles, created_at, password_hash FROM users WHERE email = \(email)",
+            logger: logger
+        )
+        for try await row in rows.decode((UUID, String, String, [String], Date, String).self) {
+            let user = User(id: row.0, email: row.1, displayName: row.2, roles: Role.parse(row.3), createdAt: row.4)
+            return (user, row.5)
+        }
+        return nil
+    }
+
+    public func grantAdmin(email: String) async throws -> Bool {
+        let rows = try await client.query(
+            """
+            UPDATE users SET roles = array_append(roles, 'admin')
+            WHERE email = \(email) AND NOT ('admin' = ANY (roles))
+            RETURNING id
+            """,
+            logger: logger
+        )
+        for try await _ in rows { return true }
+        // Already an admin counts as success; only a missing account is false.
+        return try await findCredentials(email: email) != nil
+    }
+}

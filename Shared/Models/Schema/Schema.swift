@@ -1,0 +1,12 @@
+/// The whole schema history, oldest first. Append only: never edit or reorder a released entry.
+public enum Schema {
+    public static let migrations: [Migration] = [
+        Migration0001Accounts.migration,
+        Migration0002Strategies.migration,
+    ]
+
+    /// The version this build needs; services refuse to start on an older database.
+    public static var latestVersion: Int {
+        migrations.map(\.version).max() ?? 0
+    }
+}

@@ -1,0 +1,26 @@
+import Foundation
+import JWTKit
+
+/// The claims of an Astrolab access token, shared by the issuer (accounts) and every verifier.
+public struct AccessTokenClaims: JWTPayload, Equatable {
+    public var sub: SubjectClaim
+    public var roles: [String]
+    public var iat: IssuedAtClaim
+    public var exp: ExpirationClaim
+    public var iss: IssuerClaim
+    public var aud: AudienceClaim
+    public var jti: IDClaim
+
+    public init(userId: UUID, roles: [String], issuedAt: Date, expiresAt: Date, issuer: String, audience: String, tokenId: String) {
+        sub = SubjectClaim(value: userId.uuidString.lowercased())
+        self.roles = roles
+        iat = IssuedAtClaim(value: issuedAt)
+        exp = ExpirationClaim(value: expiresAt)
+        iss = IssuerClaim(value: issuer)
+        aud = AudienceClaim(value: audience)
+        jti = IDClaim(value: tokenId)
+    }
+
+    /// Time-based and audience checks happen in `AccessTokenVerifier`, which owns the clock.
+    public func verify(using algorithm: some JWTAlgorithm) async throws {}
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Hummingbird
+import JWTKit
+import HummingbirdAuth
+import Models
+
+/// Resolves `Authorization: Bearer …` (or `?access_token=` for WebSocket clients) into a
+/// `Principal`: `ak_…` values are API keys looked up in the database on every request (so a
+/// revoked key stops working at once), anything else must be a valid access token. A credential
+/// that is present but wrong is a 401 even on public endpoints: silently ignoring it would hide
+/// a client's bug.
+public struct BearerAuthenticator: AuthenticatorMiddleware {
+    public typealias Context = AppRequestContext
+
+    let verifier: AccessTokenVerifier
+    let apiKeys: any APIKeyRepository
+
+    public init(verifier: AccessTokenVerifier, apiKeys: any APIKeyRepository) {
+        self.verifier = verifier
+        self.apiKeys = apiKeys
+    }
+
+    public func authenticate(request: Request, context: Context) async throws -> Principal? {
+        guard let credential = Self.credential(in: request) else { return nil }
+        if credential.hasPrefix(APIKeyFormat.prefix) {
+            guard let (key, roles) = try await apiKeys.findActive(secretHash: SecretToken(value: credential).hash) else {
+                throw ProblemDetails.unauthorized("The API key is unknown or revoked.")
+            }
+            return Principal(
+                userId: key.userId, roles: roles,
+                credential: .apiKey(id: key.id, scopes: key.scopes, strategyIds: key.strategyIds)
+            )
+        }
+        let claims = try await verifier.verify(credential)
+        guard let userId = UUID(uuidString: claims.sub.value) else {
+            throw ProblemDetails.unauthorized("The access token is not valid.")
+        }
+        return Principal(
+            userId: userId, roles: claims.roles.compactMap(Role.init(rawValue:)),
+            credential: .accessToken(tokenId: claims.jti.value)
+        )
+    }
+
+    static func credential(in request: Request) -> String? {
+        if let header = request.headers[.authorization] {
+            let parts = header.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "bearer" else { return "" }
+            return parts[1].trimmingCharacters(in: .whitespaces)
+        }
+        return request.uri.queryParameters["access_token"].map(String.init)
+    }
+}
+
+/// The shape of API key secrets.
+public enum APIKeyFormat {
+    public static let prefix = "ak_"
+}

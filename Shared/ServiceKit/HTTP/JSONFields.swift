@@ -1,0 +1,68 @@
+/// Reads the fields of a JSON object body and collects every problem, so a 422 names each field
+/// that is missing, of the wrong type or invalid.
+public struct JSONFields: Sendable {
+    let object: [String: JSONValue]
+    public private(set) var errors: [ProblemDetails.FieldError] = []
+
+    public init(_ object: [String: JSONValue]) {
+        self.object = object
+    }
+
+    /// Records a problem with a field found by the caller's own validation.
+    public mutating func reject(_ field: String, _ message: String) {
+        errors.append(.init(field: field, message: message))
+    }
+
+    public mutating func requiredString(_ field: String) -> String? {
+        guard let value = object[field], value != .null else {
+            reject(field, "is required")
+            return nil
+        }
+        return string(value, field: field)
+    }
+
+    public mutating func optionalString(_ field: String) -> String? {
+        guard let value = object[field], value != .null else { return nil }
+        return string(value, field: field)
+    }
+
+    public mutating func optionalStringArray(_ field: String, maxCount: Int = 100) -> [String]? {
+        guard let value = object[field], value != .null else { return nil }
+        guard case .array(let items) = value else {
+            reject(field, "must be an array of strings, got \(value.typeName)")
+            return nil
+        }
+        guard items.count <= maxCount else {
+            reject(field, "must have at most \(maxCount) items")
+            return nil
+        }
+        var strings: [String] = []
+        for (index, item) in items.enumerated() {
+            if let string = string(item, field: "\(field)[\(index)]") {
+                strings.append(string)
+            }
+        }
+        return strings.count == items.count ? strings : nil
+    }
+
+    public mutating func requiredStringArray(_ field: String, maxCount: Int = 100) -> [String]? {
+        guard object[field] != nil, object[field] != .null else {
+            reject(field, "is required")
+            return nil
+        }
+        return optionalStringArray(field, maxCount: maxCount)
+    }
+
+    private mutating func string(_ value: JSONValue, field: String) -> String? {
+        guard case .string(let string) = value else {
+            reject(field, "must be a string, got \(value.typeName)")
+            return nil
+        }
+        // PostgreSQL text cannot hold NUL; refuse it here rather than fail in the database.
+        guard !string.unicodeScalars.contains("\u{0}") else {
+            reject(field, "must not contain NUL characters")
+            return nil
+        }
+        return string
+    }
+}

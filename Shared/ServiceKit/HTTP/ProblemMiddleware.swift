@@ -1,0 +1,41 @@
+import Hummingbird
+import Logging
+import PostgresNIO
+
+/// Turns every error that escapes a handler (ours, Hummingbird's own 404 and 413, database
+/// failures, anything unexpected) into problem+json, so clients only ever see one error shape.
+public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let problem = Self.problem(for: error, request: request)
+            if problem.status.code >= 500 {
+                context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
+            }
+            return try problem.response(from: request, context: context)
+        }
+    }
+
+    static func problem(for error: any Error, request: Request) -> ProblemDetails {
+        switch error {
+        case let problem as ProblemDetails:
+            return problem
+        case let error as HTTPError:
+            switch error.status {
+            case .notFound:
+                return .notFound("No endpoint answers \(request.method) \(request.uri.path).")
+            case .contentTooLarge:
+                return .tooLarge(limit: JSONBodyLimits.defaultMaxBytes)
+            default:
+                return ProblemDetails(error.status, detail: error.body ?? error.status.reasonPhrase, headers: error.headers)
+            }
+        case is PSQLError, is PostgresDecodingError:
+            return .unavailable("The database could not complete the request; try again shortly.")
+        default:
+            return .internalError
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import Hummingbird
+import Logging
+import Models
+import PostgresNIO
+import ServiceLifecycle
+
+/// The parts every Astrolab service process shares, and the one way a service is assembled:
+/// `makeRouter` gives the common middleware and endpoints, `makeApplication` wires the database,
+/// the schema check and any background services into one `ServiceGroup` that shuts down
+/// gracefully on SIGTERM/SIGINT (`Application.runService()`).
+public struct ServiceRuntime: Sendable {
+    public let name: String
+    public let configuration: ServiceConfiguration
+    public let logger: Logger
+    public let database: PostgresClient
+
+    public init(name: String, configuration: ServiceConfiguration, logger: Logger? = nil) throws {
+        self.name = name
+        self.configuration = configuration
+        var logger = logger ?? Logger(label: name)
+        logger.logLevel = configuration.logLevel
+        self.logger = logger
+        self.database = PostgresClient(
+            configuration: try DatabaseURL.configuration(from: configuration.databaseURL),
+            backgroundLogger: logger
+        )
+    }
+
+    /// The key source configured for this service (a PEM public key or the accounts JWKS).
+    public func makeVerificationKeys() async throws -> any VerificationKeyProvider {
+        switch configuration.accessTokenKeys {
+        case .publicKeyPEM(let pem):
+            return try await StaticVerificationKeys(publicKeyPEM: pem)
+        case .jwks(let url):
+            return JWKSVerificationKeys(url: url, logger: logger)
+        }
+    }
+
+    /// A router with request ids, request logging, metrics, problem+json errors, client addresses,
+    /// bearer authentication, and the health and metrics endpoints.
+    public func makeRouter(
+        verificationKeys: any VerificationKeyProvider,
+        clock: any WallClock = SystemWallClock(),
+        readinessChecks: [ReadinessCheck] = []
+    ) -> Router<AppRequestContext> {
+        let router = Router(context: AppRequestContext.self)
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: LogRequestsMiddleware(.debug))
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: ProblemMiddleware())
+        router.add(middleware: ClientAddressMiddleware(trustedProxies: configuration.trustedProxies))
+        router.add(
+            middleware: BearerAuthenticator(
+                verifier: AccessTokenVerifier(
+                    keys: verificationKeys, issuer: configuration.jwtIssuer,
+                    audience: configuration.jwtAudience, clock: clock
+                ),
+                apiKeys: PostgresAPIKeyRepository(client: database, logger: logger)
+            )
+        )
+        HealthController(checks: [.database(database, logger: logger)] + readinessChecks).addRoutes(to: router)
+        MetricsController(registry: Observability.metricsRegistry).addRoutes(to: router)
+        return router
+    }
+
+    /// The application: the router plus the database client and `services`, started together;
+    /// it refuses to serve on a schema older than this build needs.
+    public func makeApplication(
+        router: Router<AppRequestContext>, services: [any Service] = []
+    ) -> some ApplicationProtocol {
+        var app = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: name),
+            logger: logger
+        )
+        app.addServices(database)
+        app.addServices(services)
+        let database = self.database
+        let logger = self.logger
+        app.beforeServerStarts {
+            try await SchemaGuard().requireCurrent(database, logger: logger)
+        }
+        return app
+    }
+}
