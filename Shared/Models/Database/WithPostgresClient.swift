@@ -3,6 +3,7 @@ import PostgresNIO
 
 /// Runs `body` with a started client and shuts the client down afterwards: for command-line
 /// tools and tests, which have no `ServiceGroup` to run it in.
+@discardableResult
 public func withPostgresClient<Result: Sendable>(
     _ configuration: PostgresClient.Configuration,
     logger: Logger,

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// A request body type that validates itself from `JSONFields`, reporting problems there.
 public protocol JSONRequestBody: Sendable {
@@ -32,6 +33,8 @@ extension Request {
         let buffer: ByteBuffer
         do {
             buffer = try await body.collect(upTo: maxBytes)
+        } catch is NIOTooManyBytesError {
+            throw ProblemDetails.tooLarge(limit: maxBytes)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw ProblemDetails.tooLarge(limit: maxBytes)
         }

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOCore
 import PostgresNIO
 
 /// Turns every error that escapes a handler (ours, Hummingbird's own 404 and 413, database
@@ -32,6 +33,8 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             default:
                 return ProblemDetails(error.status, detail: error.body ?? error.status.reasonPhrase, headers: error.headers)
             }
+        case is NIOTooManyBytesError:
+            return .tooLarge(limit: JSONBodyLimits.defaultMaxBytes)
         case is PSQLError, is PostgresDecodingError:
             return .unavailable("The database could not complete the request; try again shortly.")
         default:

@@ -1,0 +1,96 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import JWTKit
+import Logging
+import Models
+import NIOCore
+import ServiceKit
+import TestSupport
+import Testing
+
+@testable import Accounts
+
+/// A fresh database, a movable clock and a signing key: everything one accounts test needs.
+struct AccountsHarness {
+    let database: TestDatabase
+    let clock = ManualClock()
+    let signingKey = ES256PrivateKey()
+
+    static func make() async throws -> AccountsHarness {
+        AccountsHarness(database: try await TestDatabase.create())
+    }
+
+    func configuration(_ overrides: [String: String] = [:]) throws -> AccountsConfiguration {
+        var environment = [
+            "DATABASE_URL": database.url,
+            "JWT_PRIVATE_KEY": signingKey.pemRepresentation,
+            "BCRYPT_COST": "4",
+            "LOG_LEVEL": "warning",
+        ]
+        environment.merge(overrides) { $1 }
+        return try AccountsConfiguration(environment: EnvironmentReader(environment))
+    }
+
+    func app(_ overrides: [String: String] = [:]) async throws -> some ApplicationProtocol {
+        try await buildApplication(try configuration(overrides), clock: clock)
+    }
+}
+
+/// JSON helpers for driving the API like a client would.
+extension TestClientProtocol {
+    @discardableResult
+    func send(
+        _ method: HTTPRequest.Method, _ uri: String, json: Any? = nil, token: String? = nil,
+        headers extra: HTTPFields = [:]
+    ) async throws -> TestResponse {
+        var headers = extra
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        var body: ByteBuffer?
+        if let json {
+            headers[.contentType] = "application/json"
+            body = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json))
+        }
+        return try await execute(uri: uri, method: method, headers: headers, body: body)
+    }
+
+    @discardableResult
+    func register(_ email: String, password: String = "correct horse battery", name: String = "Tester") async throws -> [String: Any] {
+        let response = try await send(.post, "/v1/auth/register", json: ["email": email, "password": password, "displayName": name])
+        #expect(response.status == .created, "register \(email): \(response.bodyString)")
+        return try response.jsonObject()
+    }
+
+    func login(_ email: String, password: String = "correct horse battery") async throws -> (access: String, refresh: String) {
+        let response = try await send(.post, "/v1/auth/login", json: ["email": email, "password": password])
+        #expect(response.status == .ok, "login \(email): \(response.bodyString)")
+        let object = try response.jsonObject()
+        return (try #require(object["accessToken"] as? String), try #require(object["refreshToken"] as? String))
+    }
+
+    /// Registers and logs in; returns the access token.
+    func signUp(_ email: String) async throws -> String {
+        try await register(email)
+        return try await login(email).access
+    }
+}
+
+extension TestResponse {
+    var bodyString: String { String(buffer: body) }
+
+    func jsonObject() throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any])
+    }
+
+    /// Asserts the response is problem+json with `status`, and returns its body.
+    @discardableResult
+    func expectProblem(_ status: HTTPResponse.Status, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
+        #expect(self.status == status, "expected \(status.code), got \(self.status.code): \(bodyString)", sourceLocation: sourceLocation)
+        #expect(headers[.contentType] == "application/problem+json", sourceLocation: sourceLocation)
+        let object = try jsonObject()
+        #expect(object["status"] as? Int == Int(status.code), sourceLocation: sourceLocation)
+        #expect((object["detail"] as? String)?.isEmpty == false, sourceLocation: sourceLocation)
+        return object
+    }
+}
