@@ -33,6 +33,12 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             default:
                 return ProblemDetails(error.status, detail: error.body ?? error.status.reasonPhrase, headers: error.headers)
             }
+        case let error as PostgresTransactionError:
+            // A domain error thrown inside a transaction arrives wrapped; answer with what it meant.
+            if let inner = error.closureError, !(inner is PSQLError) {
+                return problem(for: inner, request: request)
+            }
+            return .unavailable("The database could not complete the request; try again shortly.")
         case is NIOTooManyBytesError:
             return .tooLarge(limit: JSONBodyLimits.defaultMaxBytes)
         case is PSQLError, is PostgresDecodingError:
