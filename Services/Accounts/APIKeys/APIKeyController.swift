@@ -29,11 +29,11 @@ struct APIKeyController: Sendable {
                 scopes: body.scopes, strategyIds: body.strategyIds, createdAt: clock.now()
             )
             try await apiKeys.create(key, secretHash: secret.hash)
-            return EditedResponse(status: .created, response: CreatedAPIKeyResponse(key: key, secret: secret.value))
+            return EditedResponse(status: .created, response: APIKeyResponse(key, secret: secret.value))
         }
         group.get { _, context in
             let user = try context.requireUser()
-            return APIKeyListResponse(items: try await apiKeys.list(userId: user.userId).map(APIKeyResponse.init))
+            return ListResponse(items: try await apiKeys.list(userId: user.userId).map { APIKeyResponse($0) })
         }
         group.delete(":id") { _, context in
             let user = try context.requireUser()
@@ -79,11 +79,12 @@ struct CreateAPIKeyRequest: JSONRequestBody {
         }
         self.name = name ?? ""
         self.scopes = scopes
-        self.strategyIds = Array(NSOrderedSet(array: strategyIds).compactMap { $0 as? String })
+        var seen: Set<String> = []
+        self.strategyIds = strategyIds.filter { seen.insert($0).inserted }
     }
 }
 
-/// An API key as listed: never the secret.
+/// An API key as the API shows it. `key`, the secret, is present only in the creation response.
 struct APIKeyResponse: ResponseEncodable {
     let id: String
     let name: String
@@ -91,45 +92,15 @@ struct APIKeyResponse: ResponseEncodable {
     let scopes: [String]
     let strategyIds: [String]
     let createdAt: Date
+    let key: String?
 
-    init(_ key: APIKey) {
-        id = key.id.uuidString.lowercased()
-        name = key.name
-        prefix = key.prefix
-        scopes = key.scopes.map(\.rawValue)
-        strategyIds = key.strategyIds
-        createdAt = key.createdAt
-    }
-}
-
-/// The one response that carries the secret.
-struct CreatedAPIKeyResponse: ResponseEncodable {
-    let id: String
-    let name: String
-    let key: String
-    let scopes: [String]
-    let strategyIds: [String]
-    let createdAt: Date
-
-    init(key apiKey: APIKey, secret: String) {
+    init(_ apiKey: APIKey, secret: String? = nil) {
         id = apiKey.id.uuidString.lowercased()
         name = apiKey.name
-        key = secret
+        prefix = apiKey.prefix
         scopes = apiKey.scopes.map(\.rawValue)
         strategyIds = apiKey.strategyIds
         createdAt = apiKey.createdAt
-    }
-}
-
-struct APIKeyListResponse: ResponseEncodable {
-    let items: [APIKeyResponse]
-    let nextCursor: String? = nil
-
-    enum CodingKeys: CodingKey { case items, nextCursor }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(items, forKey: .items)
-        try container.encodeNil(forKey: .nextCursor)
+        key = secret
     }
 }

@@ -18,7 +18,7 @@ struct DeviceController: Sendable {
         }
         group.get { _, context in
             let user = try context.requireUser()
-            return DeviceListResponse(items: try await devices.list(userId: user.userId).map(DeviceResponse.init))
+            return ListResponse(items: try await devices.list(userId: user.userId).map(DeviceResponse.init))
         }
         group.delete(":id") { _, context in
             let user = try context.requireUser()
@@ -52,17 +52,5 @@ struct DeviceResponse: ResponseEncodable {
         id = device.id.uuidString.lowercased()
         name = device.name
         createdAt = device.createdAt
-    }
-}
-
-struct DeviceListResponse: ResponseEncodable {
-    let items: [DeviceResponse]
-
-    enum CodingKeys: CodingKey { case items, nextCursor }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(items, forKey: .items)
-        try container.encodeNil(forKey: .nextCursor)
     }
 }

@@ -14,8 +14,9 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
     public init(userId: UUID, roles: [String], issuedAt: Date, expiresAt: Date, issuer: String, audience: String, tokenId: String) {
         sub = SubjectClaim(value: userId.uuidString.lowercased())
         self.roles = roles
-        iat = IssuedAtClaim(value: issuedAt)
-        exp = ExpirationClaim(value: expiresAt)
+        // NumericDate in whole seconds: some JWT libraries refuse fractions.
+        iat = IssuedAtClaim(value: Date(timeIntervalSince1970: issuedAt.timeIntervalSince1970.rounded(.down)))
+        exp = ExpirationClaim(value: Date(timeIntervalSince1970: expiresAt.timeIntervalSince1970.rounded(.down)))
         iss = IssuerClaim(value: issuer)
         aud = AudienceClaim(value: audience)
         jti = IDClaim(value: tokenId)
