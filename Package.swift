@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
     ],
     targets: [
         // MARK: Shared libraries
@@ -40,6 +41,31 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Shared/Models",
+            swiftSettings: strictSettings
+        ),
+        .systemLibrary(
+            name: "Clibrabbitmq",
+            path: "Shared/Clibrabbitmq",
+            pkgConfig: "librabbitmq",
+            providers: [.apt(["librabbitmq-dev"])]
+        ),
+        .target(
+            name: "CRabbitMQ",
+            dependencies: ["Clibrabbitmq"],
+            path: "Shared/CRabbitMQ"
+        ),
+        .target(
+            name: "Messaging",
+            dependencies: [
+                "CRabbitMQ",
+                "Models",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/Messaging",
             swiftSettings: strictSettings
         ),
         .target(

@@ -9,16 +9,19 @@ struct PasswordHasher: Sendable {
     let cost: UInt8
     /// A real hash of a random password, verified against when the email is unknown so that
     /// unknown emails and wrong passwords take the same time.
-    private(set) var decoyHash: String = ""
+    let decoyHash: String
 
     init(cost: Int) async throws {
         self.cost = UInt8(cost)
-        decoyHash = try await hash(UUID().uuidString)
+        decoyHash = try await Self.hash(UUID().uuidString, cost: self.cost)
     }
 
     func hash(_ password: String) async throws -> String {
-        let input = Self.prepared(password)
-        let cost = self.cost
+        try await Self.hash(password, cost: cost)
+    }
+
+    private static func hash(_ password: String, cost: UInt8) async throws -> String {
+        let input = prepared(password)
         return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(input, cost: cost) }
     }
 

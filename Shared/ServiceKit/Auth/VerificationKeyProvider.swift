@@ -42,6 +42,8 @@ public actor JWKSVerificationKeys: VerificationKeyProvider {
     let maximumAge: Duration
     let minimumRefreshInterval: Duration
     private var cached: (collection: JWTKeyCollection, fetchedAt: ContinuousClock.Instant)?
+    /// Requests that arrive while a fetch is under way wait for it instead of fetching again.
+    private var inFlight: Task<JWTKeyCollection, any Error>?
 
     public init(
         url: URL, httpClient: HTTPClient = .shared, logger: Logger,
@@ -61,8 +63,12 @@ public actor JWKSVerificationKeys: VerificationKeyProvider {
             let stale = age > maximumAge || (refreshing && age > minimumRefreshInterval)
             if !stale { return cached.collection }
         }
-        let collection = try await fetch()
-        cached = (collection, now)
+        if let inFlight { return try await inFlight.value }
+        let fetch = Task { try await self.fetch() }
+        inFlight = fetch
+        defer { inFlight = nil }
+        let collection = try await fetch.value
+        cached = (collection, ContinuousClock.now)
         return collection
     }
 

@@ -13,7 +13,8 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch {
             let problem = Self.problem(for: error, request: request)
-            if problem.status.code >= 500 {
+            // Problems we raise on purpose are answers, not failures; anything else is a bug or an outage.
+            if problem.status.code >= 500, !(error is ProblemDetails) {
                 context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
             }
             return try problem.response(from: request, context: context)
