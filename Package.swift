@@ -71,6 +71,7 @@ let package = Package(
         .target(
             name: "ServiceKit",
             dependencies: [
+                "Messaging",
                 "Models",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
@@ -135,6 +136,16 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/ModelsTests",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MessagingTests",
+            dependencies: [
+                "Messaging", "Models", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Tests/MessagingTests",
             swiftSettings: strictSettings
         ),
         .testTarget(

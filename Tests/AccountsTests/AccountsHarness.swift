@@ -25,6 +25,7 @@ struct AccountsHarness {
     func configuration(_ overrides: [String: String] = [:]) throws -> AccountsConfiguration {
         var environment = [
             "DATABASE_URL": database.url,
+            "AMQP_URL": try TestBroker.url(),
             "JWT_PRIVATE_KEY": signingKey.pemRepresentation,
             "BCRYPT_COST": "4",
             "LOG_LEVEL": "warning",

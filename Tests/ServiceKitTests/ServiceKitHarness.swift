@@ -19,6 +19,7 @@ struct ServiceKitHarness {
         try ServiceConfiguration(
             environment: EnvironmentReader([
                 "DATABASE_URL": databaseURL ?? database.url,
+                "AMQP_URL": try TestBroker.url(),
                 "JWT_PUBLIC_KEY": signingKey.publicKey.pemRepresentation,
                 "LOG_LEVEL": "warning",
             ]),

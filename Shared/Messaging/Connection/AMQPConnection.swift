@@ -45,9 +45,17 @@ public final class AMQPConnection: Service, Sendable {
     /// unroutable mandatory message, a timeout, or a connection that broke before the confirm.
     /// While disconnected the message waits for the reconnect, up to the publish timeout.
     public func publish(_ message: OutgoingMessage, timeout: Duration? = nil) async throws {
+        if case .failure(let error) = await publish([message], timeout: timeout).first ?? .failure(.shutDown) {
+            throw error
+        }
+    }
+
+    /// Publishes `messages` in this order, pipelined, and returns each one's outcome once every
+    /// confirm (or failure) is in. Order matters to consumers that expect it per routing key.
+    public func publish(_ messages: [OutgoingMessage], timeout: Duration? = nil) async -> [Result<Void, AMQPError>] {
         let deadline = ContinuousClock.now + (timeout ?? worker.configuration.publishTimeout)
-        try await withCheckedThrowingContinuation { continuation in
-            worker.submit(.publish(message, deadline: deadline, continuation))
+        return await withCheckedContinuation { continuation in
+            worker.submit(.publish(messages, deadline: deadline, PublishCompletion(count: messages.count, continuation: continuation)))
         }
     }
 

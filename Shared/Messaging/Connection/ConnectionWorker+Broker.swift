@@ -52,8 +52,8 @@ extension ConnectionWorker {
     func disconnect(reason: String) {
         connectedFlag.store(false, ordering: .relaxed)
         connectedGauge.record(0)
-        for continuation in confirms.reset() {
-            continuation.resume(throwing: AMQPError.connectionLost(reason))
+        for waiter in confirms.reset() {
+            waiter.settle(.failure(.connectionLost(reason)))
         }
         if let connection {
             astrolab_amqp_close(connection)
@@ -113,7 +113,7 @@ extension ConnectionWorker {
 
     func sendWaitingPublishes() throws {
         guard let connection else { return }
-        while let (message, deadline, continuation) = waitingPublishes.first {
+        while let (message, deadline, waiter) = waitingPublishes.first {
             let status = message.body.withUnsafeBytes { body in
                 astrolab_amqp_publish(
                     connection, Self.publishChannel, message.exchange, message.routingKey, message.mandatory ? 1 : 0,
@@ -124,7 +124,7 @@ extension ConnectionWorker {
             // Unsent, it stays queued for the next connection.
             guard status == 0 else { throw AMQPError.connectionLost("publish failed (status \(status))") }
             waitingPublishes.removeFirst()
-            confirms.sent(messageId: message.messageId, deadline: deadline, waiter: continuation)
+            confirms.sent(messageId: message.messageId, deadline: deadline, waiter: waiter)
         }
     }
 

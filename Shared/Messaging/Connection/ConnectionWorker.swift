@@ -15,7 +15,8 @@ import Synchronization
 /// reconnects, declaring the topology and re-opening every consumer.
 final class ConnectionWorker: @unchecked Sendable {
     enum Command: Sendable {
-        case publish(OutgoingMessage, deadline: ContinuousClock.Instant, CheckedContinuation<Void, any Error>)
+        /// Messages go out in the order given; the completion learns each one's fate.
+        case publish([OutgoingMessage], deadline: ContinuousClock.Instant, PublishCompletion)
         case settle(generation: Int, channel: UInt16, tag: UInt64, Delivery.Settlement)
         case consume(ConsumerRegistration)
         case cancel(consumerId: Int, CheckedContinuation<Void, Never>)
@@ -58,8 +59,8 @@ final class ConnectionWorker: @unchecked Sendable {
     var topology: Topology
     var consumers: [Int: ConsumerRegistration] = [:]
     var consumerChannels: [UInt16: Int] = [:]
-    var confirms = PendingConfirms<CheckedContinuation<Void, any Error>>()
-    var waitingPublishes: Deque<(OutgoingMessage, ContinuousClock.Instant, CheckedContinuation<Void, any Error>)> = []
+    var confirms = PendingConfirms<PublishWaiter>()
+    var waitingPublishes: Deque<(message: OutgoingMessage, deadline: ContinuousClock.Instant, waiter: PublishWaiter)> = []
     var stopping = false
 
     static let publishChannel: UInt16 = 1
@@ -129,7 +130,8 @@ final class ConnectionWorker: @unchecked Sendable {
 
     private static func refuse(_ command: Command) {
         switch command {
-        case .publish(_, _, let continuation): continuation.resume(throwing: AMQPError.shutDown)
+        case .publish(let messages, _, let completion):
+            for index in messages.indices { completion.settle(index, .failure(.shutDown)) }
         case .declare(_, let continuation): continuation.resume(throwing: AMQPError.shutDown)
         case .cancel(_, let continuation): continuation.resume()
         case .consume(let registration): registration.continuation.finish()
@@ -202,8 +204,8 @@ final class ConnectionWorker: @unchecked Sendable {
             deliver(event)
         case Int(ASTROLAB_AMQP_EVENT_CONFIRM_ACK.rawValue), Int(ASTROLAB_AMQP_EVENT_CONFIRM_NACK.rawValue):
             let ack = Int(event.kind) == Int(ASTROLAB_AMQP_EVENT_CONFIRM_ACK.rawValue)
-            for (continuation, result) in confirms.confirm(tag: event.delivery_tag, multiple: event.multiple != 0, ack: ack) {
-                continuation.resume(with: result.mapError { $0 as any Error })
+            for (waiter, result) in confirms.confirm(tag: event.delivery_tag, multiple: event.multiple != 0, ack: ack) {
+                waiter.settle(result)
             }
         case Int(ASTROLAB_AMQP_EVENT_RETURN.rawValue):
             confirms.returned(
@@ -250,11 +252,14 @@ final class ConnectionWorker: @unchecked Sendable {
         }
         for command in commands {
             switch command {
-            case .publish(let message, let deadline, let continuation):
-                if stopping {
-                    continuation.resume(throwing: AMQPError.shutDown)
-                } else {
-                    waitingPublishes.append((message, deadline, continuation))
+            case .publish(let messages, let deadline, let completion):
+                for (index, message) in messages.enumerated() {
+                    let waiter = PublishWaiter(completion: completion, index: index)
+                    if stopping {
+                        waiter.settle(.failure(.shutDown))
+                    } else {
+                        waitingPublishes.append((message, deadline, waiter))
+                    }
                 }
             case .settle(let generation, let channel, let tag, let settlement):
                 // Tags from an earlier connection mean nothing now; the broker redelivers those.
@@ -300,11 +305,11 @@ final class ConnectionWorker: @unchecked Sendable {
 
     private func failExpiredPublishes() {
         let now = ContinuousClock.now
-        for continuation in confirms.expire(now: now) {
-            continuation.resume(throwing: AMQPError.timedOut)
+        for waiter in confirms.expire(now: now) {
+            waiter.settle(.failure(.timedOut))
         }
-        while let first = waitingPublishes.first, first.1 <= now {
-            waitingPublishes.removeFirst().2.resume(throwing: AMQPError.timedOut)
+        while let first = waitingPublishes.first, first.deadline <= now {
+            waitingPublishes.removeFirst().waiter.settle(.failure(.timedOut))
         }
     }
 
@@ -337,8 +342,11 @@ final class ConnectionWorker: @unchecked Sendable {
             return state.commands
         }
         leftovers.forEach(Self.refuse)
-        while let (_, _, continuation) = waitingPublishes.popFirst() {
-            continuation.resume(throwing: AMQPError.shutDown)
+        while let waiting = waitingPublishes.popFirst() {
+            waiting.waiter.settle(.failure(.shutDown))
+        }
+        for waiter in confirms.reset() {
+            waiter.settle(.failure(.shutDown))
         }
         for consumer in consumers.values { consumer.continuation.finish() }
         consumers = [:]

@@ -1,3 +1,5 @@
+import Models
+
 /// Exchanges, queues and bindings a connection declares, and declares again after every reconnect.
 public struct Topology: Sendable, Equatable {
     public struct Exchange: Sendable, Equatable {
@@ -46,12 +48,9 @@ public struct Topology: Sendable, Equatable {
         self.bindings = bindings
     }
 
-    /// Domain events, routing key = event type.
-    public static let eventsExchange = "astrolab.events"
-    /// Signal records, routing key = strategy id.
-    public static let signalsExchange = "astrolab.signals"
-    /// Where work queues send what they give up on; routing key = the work queue's name.
-    public static let deadLetterExchange = "astrolab.dlx"
+    public static let eventsExchange = ExchangeNames.events
+    public static let signalsExchange = ExchangeNames.signals
+    public static let deadLetterExchange = ExchangeNames.deadLetter
 
     /// The exchanges every Astrolab process declares.
     public static let astrolab = Topology(exchanges: [

@@ -7,7 +7,7 @@ public protocol APIKeyRepository: Sendable {
     func create(_ key: APIKey, secretHash: Data) async throws
     /// The user's keys that are not revoked, newest first.
     func list(userId: UUID) async throws -> [APIKey]
-    /// Revokes one of the user's own keys; false when the user has no such active key.
+    /// Revokes one of the user's own keys (emitting `api_key.revoked`); false when the user has no such active key.
     func revoke(id: UUID, userId: UUID, at: Date) async throws -> Bool
     /// The active key with this secret hash, with its owner's roles, for authentication.
     func findActive(secretHash: Data) async throws -> (key: APIKey, roles: [Role])?
@@ -50,16 +50,22 @@ public struct PostgresAPIKeyRepository: APIKeyRepository {
     }
 
     public func revoke(id: UUID, userId: UUID, at date: Date) async throws -> Bool {
-        let rows = try await client.query(
-            """
-            UPDATE api_keys SET revoked_at = \(date)
-            WHERE id = \(id) AND user_id = \(userId) AND revoked_at IS NULL
-            RETURNING id
-            """,
-            logger: logger
-        )
-        for try await _ in rows { return true }
-        return false
+        try await client.withTransaction(logger: logger) { connection in
+            let rows = try await connection.query(
+                """
+                UPDATE api_keys SET revoked_at = \(date)
+                WHERE id = \(id) AND user_id = \(userId) AND revoked_at IS NULL
+                RETURNING id
+                """,
+                logger: logger
+            )
+            var revoked = false
+            for try await _ in rows { revoked = true }
+            if revoked {
+                try await Outbox.enqueue(APIKeyRevoked(apiKeyId: id, userId: userId), occurredAt: date, on: connection, logger: logger)
+            }
+            return revoked
+        }
     }
 
     public func findActive(secretHash: Data) async throws -> (key: APIKey, roles: [Role])? {

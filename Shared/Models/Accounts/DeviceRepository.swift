@@ -7,7 +7,7 @@ public protocol DeviceRepository: Sendable {
     func create(_ device: Device) async throws
     /// The user's devices that are not deleted, newest first.
     func list(userId: UUID) async throws -> [Device]
-    /// Deletes one of the user's own devices; false when the user has no such device.
+    /// Deletes one of the user's own devices (emitting `device.deleted`); false when the user has no such device.
     func delete(id: UUID, userId: UUID, at: Date) async throws -> Bool
     /// The device if it exists and is not deleted.
     func findActive(id: UUID) async throws -> Device?
@@ -49,16 +49,22 @@ public struct PostgresDeviceRepository: DeviceRepository {
     }
 
     public func delete(id: UUID, userId: UUID, at date: Date) async throws -> Bool {
-        let rows = try await client.query(
-            """
-            UPDATE devices SET deleted_at = \(date)
-            WHERE id = \(id) AND user_id = \(userId) AND deleted_at IS NULL
-            RETURNING id
-            """,
-            logger: logger
-        )
-        for try await _ in rows { return true }
-        return false
+        try await client.withTransaction(logger: logger) { connection in
+            let rows = try await connection.query(
+                """
+                UPDATE devices SET deleted_at = \(date)
+                WHERE id = \(id) AND user_id = \(userId) AND deleted_at IS NULL
+                RETURNING id
+                """,
+                logger: logger
+            )
+            var deleted = false
+            for try await _ in rows { deleted = true }
+            if deleted {
+                try await Outbox.enqueue(DeviceDeleted(deviceId: id, userId: userId), occurredAt: date, on: connection, logger: logger)
+            }
+            return deleted
+        }
     }
 
     public func findActive(id: UUID) async throws -> Device? {

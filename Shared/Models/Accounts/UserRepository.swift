@@ -4,7 +4,7 @@ import PostgresNIO
 
 /// Access to the `users` table (owned by the accounts service).
 public protocol UserRepository: Sendable {
-    /// Throws `EmailTaken` when the (normalised) email already has an account.
+    /// Throws `EmailTaken` when the (normalised) email already has an account. Emits `account.registered`.
     func create(email: String, displayName: String, passwordHash: String, at: Date) async throws -> User
     func find(id: UUID) async throws -> User?
     /// The user and their password hash, for login.
@@ -27,14 +27,17 @@ public struct PostgresUserRepository: UserRepository {
     public func create(email: String, displayName: String, passwordHash: String, at date: Date) async throws -> User {
         let user = User(id: UUID(), email: email, displayName: displayName, roles: [.user], createdAt: date)
         do {
-            try await client.query(
-                """
-                INSERT INTO users (id, email, display_name, password_hash, roles, created_at)
-                VALUES (\(user.id), \(email), \(displayName), \(passwordHash), \(["user"]), \(date))
-                """,
-                logger: logger
-            )
-        } catch let error as PSQLError where error.isUniqueViolation {
+            try await client.withTransaction(logger: logger) { connection in
+                try await connection.query(
+                    """
+                    INSERT INTO users (id, email, display_name, password_hash, roles, created_at)
+                    VALUES (\(user.id), \(email), \(displayName), \(passwordHash), \(["user"]), \(date))
+                    """,
+                    logger: logger
+                )
+                try await Outbox.enqueue(AccountRegistered(userId: user.id, displayName: displayName), occurredAt: date, on: connection, logger: logger)
+            }
+        } catch let error as PostgresTransactionError where (error.closureError as? PSQLError)?.isUniqueViolation == true {
             throw EmailTaken()
         }
         return user

@@ -3,6 +3,7 @@ public enum Schema {
     public static let migrations: [Migration] = [
         Migration0001Accounts.migration,
         Migration0002Strategies.migration,
+        Migration0003Messaging.migration,
     ]
 
     /// The version this build needs; services refuse to start on an older database.

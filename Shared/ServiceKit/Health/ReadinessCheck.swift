@@ -1,4 +1,5 @@
 import Logging
+import Messaging
 import PostgresNIO
 
 /// One dependency a service needs before it can serve traffic.
@@ -15,6 +16,13 @@ public struct ReadinessCheck: Sendable {
     public static func database(_ client: PostgresClient, logger: Logger) -> ReadinessCheck {
         ReadinessCheck(name: "database") {
             try await client.query("SELECT 1", logger: logger)
+        }
+    }
+
+    /// Ready when the broker connection is up (it reconnects by itself when it is not).
+    public static func broker(_ connection: AMQPConnection) -> ReadinessCheck {
+        ReadinessCheck(name: "broker") {
+            guard connection.isConnected else { throw AMQPError.connectionLost("not connected") }
         }
     }
 

@@ -1,18 +1,20 @@
 import Hummingbird
 import Logging
+import Messaging
 import Models
 import PostgresNIO
 import ServiceLifecycle
 
 /// The parts every Astrolab service process shares, and the one way a service is assembled:
 /// `makeRouter` gives the common middleware and endpoints, `makeApplication` wires the database,
-/// the schema check and any background services into one `ServiceGroup` that shuts down
-/// gracefully on SIGTERM/SIGINT (`Application.runService()`).
+/// the broker connection, the outbox relay, the schema check and any background services into one
+/// `ServiceGroup` that shuts down gracefully on SIGTERM/SIGINT (`Application.runService()`).
 public struct ServiceRuntime: Sendable {
     public let name: String
     public let configuration: ServiceConfiguration
     public let logger: Logger
     public let database: PostgresClient
+    public let broker: AMQPConnection
 
     public init(name: String, configuration: ServiceConfiguration, logger: Logger? = nil) throws {
         self.name = name
@@ -23,6 +25,9 @@ public struct ServiceRuntime: Sendable {
         self.database = PostgresClient(
             configuration: try DatabaseURL.configuration(from: configuration.databaseURL),
             backgroundLogger: logger
+        )
+        self.broker = AMQPConnection(
+            name: name, configuration: try AMQPConfiguration(url: configuration.amqpURL), topology: .astrolab, logger: logger
         )
     }
 
@@ -58,13 +63,15 @@ public struct ServiceRuntime: Sendable {
                 apiKeys: PostgresAPIKeyRepository(client: database, logger: logger)
             )
         )
-        HealthController(checks: [.database(database, logger: logger)] + readinessChecks).addRoutes(to: router)
+        HealthController(checks: [.database(database, logger: logger), .broker(broker)] + readinessChecks).addRoutes(to: router)
         MetricsController(registry: Observability.metricsRegistry).addRoutes(to: router)
         return router
     }
 
-    /// The application: the router plus the database client and `services`, started together;
-    /// it refuses to serve on a schema older than this build needs.
+    /// The application: the router plus the database client, the broker connection, the outbox
+    /// relay and `services`, started together; it refuses to serve on a schema older than this
+    /// build needs. On shutdown the server stops first, then `services` (consumers finish what
+    /// they hold), the relay, the broker connection, the database.
     public func makeApplication(
         router: Router<AppRequestContext>, services: [any Service] = []
     ) -> some ApplicationProtocol {
@@ -73,7 +80,7 @@ public struct ServiceRuntime: Sendable {
             configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: name),
             logger: logger
         )
-        app.addServices(database)
+        app.addServices(database, broker, OutboxRelay(database: database, broker: broker, logger: logger))
         app.addServices(services)
         let database = self.database
         let logger = self.logger

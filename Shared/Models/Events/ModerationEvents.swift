@@ -1,0 +1,63 @@
+import Foundation
+
+/// What a review case is about.
+public enum ReviewSubject: String, Codable, Sendable {
+    case version
+    case listing
+}
+
+/// A review case was opened.
+public struct ModerationCaseOpened: DomainEvent {
+    public static let type = "moderation.case_opened"
+    public let caseId: UUID
+    public let strategyId: String
+    public let subject: ReviewSubject
+    public let version: Int?
+
+    public init(caseId: UUID, strategyId: String, subject: ReviewSubject, version: Int?) {
+        self.caseId = caseId
+        self.strategyId = strategyId
+        self.subject = subject
+        self.version = version
+    }
+}
+
+/// An admin approved a case.
+public struct ModerationCaseApproved: DomainEvent {
+    public static let type = "moderation.case_approved"
+    public let caseId: UUID
+    public let strategyId: String
+    public let subject: ReviewSubject
+    public let version: Int?
+    public let moderatorId: UUID
+    public let note: String?
+
+    public init(caseId: UUID, strategyId: String, subject: ReviewSubject, version: Int?, moderatorId: UUID, note: String?) {
+        self.caseId = caseId
+        self.strategyId = strategyId
+        self.subject = subject
+        self.version = version
+        self.moderatorId = moderatorId
+        self.note = note
+    }
+}
+
+/// An admin rejected a case, with a reason the author sees.
+public struct ModerationCaseRejected: DomainEvent {
+    public static let type = "moderation.case_rejected"
+    public let caseId: UUID
+    public let strategyId: String
+    public let subject: ReviewSubject
+    public let version: Int?
+    public let moderatorId: UUID
+    public let reason: String
+
+    public init(caseId: UUID, strategyId: String, subject: ReviewSubject, version: Int?, moderatorId: UUID, reason: String) {
+        self.caseId = caseId
+        self.strategyId = strategyId
+        self.subject = subject
+        self.version = version
+        self.moderatorId = moderatorId
+        self.reason = reason
+    }
+}
