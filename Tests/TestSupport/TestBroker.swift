@@ -1,15 +1,29 @@
 import Foundation
 
-/// The throw-away RabbitMQ that `./deploy/test` starts, and control over its node.
-public enum TestBroker {
+/// A throw-away RabbitMQ that `./deploy/test` starts, and control over its node. `shared` serves
+/// most tests; `outage` is only for tests that stop and restart the broker.
+public struct TestBroker: Sendable {
     public struct NotConfigured: Error, CustomStringConvertible {
-        public let description =
-            "ASTROLAB_TEST_AMQP_URL / ASTROLAB_TEST_RABBITMQ_NODE are not set: run the tests with ./deploy/test, which starts RabbitMQ for them"
+        public let description: String
     }
 
+    public struct CommandFailed: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    let urlVariable: String
+    let nodeVariable: String
+
+    public static let shared = TestBroker(urlVariable: "ASTROLAB_TEST_AMQP_URL", nodeVariable: "ASTROLAB_TEST_RABBITMQ_NODE")
+    public static let outage = TestBroker(urlVariable: "ASTROLAB_TEST_OUTAGE_AMQP_URL", nodeVariable: "ASTROLAB_TEST_OUTAGE_RABBITMQ_NODE")
+
+    /// The shared broker's URL.
     public static func url() throws -> String {
-        guard let url = ProcessInfo.processInfo.environment["ASTROLAB_TEST_AMQP_URL"] else { throw NotConfigured() }
-        return url
+        try shared.url()
+    }
+
+    public func url() throws -> String {
+        try variable(urlVariable)
     }
 
     /// A name no other test uses, for queues and routing keys.
@@ -18,20 +32,20 @@ public enum TestBroker {
     }
 
     /// Stops the RabbitMQ application (connections drop, the port closes), keeping its data.
-    public static func stop() throws {
+    public func stop() throws {
         try rabbitmqctl("stop_app")
     }
 
     /// Starts it again and waits until it accepts work.
-    public static func start() throws {
+    public func start() throws {
         try rabbitmqctl("start_app")
         try rabbitmqctl("await_startup")
     }
 
-    /// Runs `rabbitmqctl` against the test node and returns its output.
+    /// Runs `rabbitmqctl` against this node and returns its output.
     @discardableResult
-    public static func rabbitmqctl(_ arguments: String...) throws -> String {
-        guard let node = ProcessInfo.processInfo.environment["ASTROLAB_TEST_RABBITMQ_NODE"] else { throw NotConfigured() }
+    public func rabbitmqctl(_ arguments: String...) throws -> String {
+        let node = try variable(nodeVariable)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/lib/rabbitmq/bin/rabbitmqctl")
         process.arguments = ["-q", "-n", node] + arguments
@@ -48,7 +62,10 @@ public enum TestBroker {
         return text
     }
 
-    public struct CommandFailed: Error, CustomStringConvertible {
-        public let description: String
+    private func variable(_ name: String) throws -> String {
+        guard let value = ProcessInfo.processInfo.environment[name] else {
+            throw NotConfigured(description: "\(name) is not set: run the tests with ./deploy/test, which starts RabbitMQ for them")
+        }
+        return value
     }
 }

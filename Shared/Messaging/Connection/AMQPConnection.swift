@@ -20,9 +20,14 @@ public final class AMQPConnection: Service, Sendable {
         worker.connectedFlag.load(ordering: .relaxed)
     }
 
-    /// How many connection threads are alive in this process (for leak tests).
-    public static var liveThreadCount: Int {
-        ConnectionWorker.liveThreads.load(ordering: .relaxed)
+    /// How many times this connection came back after losing the broker (also a metric).
+    public var reconnectCount: Int {
+        worker.reconnectCount.load(ordering: .relaxed)
+    }
+
+    /// True once the connection's thread has ended and its C resources are freed.
+    public var hasExited: Bool {
+        worker.hasExited
     }
 
     /// Starts connecting in the background (idempotent); `run()` calls it.

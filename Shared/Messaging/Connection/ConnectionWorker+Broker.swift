@@ -40,6 +40,7 @@ extension ConnectionWorker {
         connectedGauge.record(1)
         if generation > 1 {
             reconnects.increment()
+            reconnectCount.add(1, ordering: .relaxed)
             logger.notice("reconnected to the broker", metadata: ["broker": "\(configuration.redacted)", "session": "\(generation)"])
         } else {
             logger.info("connected to the broker", metadata: ["broker": "\(configuration.redacted)"])

@@ -41,8 +41,6 @@ final class ConnectionWorker: @unchecked Sendable {
         var exitWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
-    /// Live connection threads in this process; tests check it returns to zero.
-    static let liveThreads = Atomic<Int>(0)
 
     let name: String
     let configuration: AMQPConfiguration
@@ -50,6 +48,7 @@ final class ConnectionWorker: @unchecked Sendable {
     private let shared = Mutex(Shared())
     private let wakeup: Wakeup?
     let connectedFlag = Atomic<Bool>(false)
+    let reconnectCount = Atomic<Int>(0)
     let reconnects: Counter
     let connectedGauge: Gauge
 
@@ -87,9 +86,7 @@ final class ConnectionWorker: @unchecked Sendable {
         }
         guard first else { return }
         let thread = Thread { [self] in
-            Self.liveThreads.add(1, ordering: .relaxed)
             run()
-            Self.liveThreads.subtract(1, ordering: .relaxed)
             let waiters = shared.withLock { state -> [CheckedContinuation<Void, Never>] in
                 state.exited = true
                 defer { state.exitWaiters = [] }
@@ -113,6 +110,11 @@ final class ConnectionWorker: @unchecked Sendable {
         } else {
             Self.refuse(command)
         }
+    }
+
+    /// True once the thread has ended and released the C connection.
+    var hasExited: Bool {
+        shared.withLock { $0.exited }
     }
 
     /// Asks the thread to finish (after in-flight confirms, bounded) and waits for it to exit.
