@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "accounts", targets: ["Accounts"]),
         .executable(name: "astrolab-admin", targets: ["AstrolabAdmin"]),
+        .executable(name: "messaging-benchmark", targets: ["MessagingBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
@@ -114,6 +115,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Services/AstrolabAdmin",
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Benchmarks
+        .executableTarget(
+            name: "MessagingBenchmark",
+            dependencies: [
+                "Messaging",
+                "Models",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Benchmarks/MessagingBenchmark",
             swiftSettings: strictSettings
         ),
 
