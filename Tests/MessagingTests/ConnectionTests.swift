@@ -139,3 +139,38 @@ struct ConnectionTests {
         }
     }
 }
+
+@Suite("Topology")
+struct TopologyTests {
+    @Test("an exclusive per-instance queue receives what its bindings select on the signals exchange")
+    func exclusiveFanOut() async throws {
+        let strategy = "s\(UUID().uuidString.prefix(8).lowercased())"
+        let queue = TestBroker.uniqueName("test.relay-instance")
+        let connection = AMQPConnection(
+            name: queue, configuration: try ConnectionTests.configuration(),
+            topology: .exclusiveQueue(queue, exchange: Topology.signalsExchange, routingKeys: [strategy]),
+            logger: ConnectionTests.logger
+        )
+        connection.start()
+        let consumer = connection.consume(queue: queue)
+        try await connection.publish(OutgoingMessage(exchange: Topology.signalsExchange, routingKey: strategy, body: Array("record".utf8)))
+        // Another strategy's record has no queue bound: mandatory makes that visible.
+        await #expect(throws: AMQPError.self) {
+            try await connection.publish(OutgoingMessage(exchange: Topology.signalsExchange, routingKey: "\(strategy)x", body: []))
+        }
+        var deliveries = consumer.makeAsyncIterator()
+        let delivery = try #require(await deliveries.next())
+        #expect(delivery.routingKey == strategy)
+        delivery.ack()
+        await consumer.cancel()
+        await connection.shutdown()
+    }
+
+    @Test("merging topologies keeps one copy of what they share")
+    func merge() {
+        let merged = Topology.workQueue("a.b", routingKeys: ["x"]).merged(with: .workQueue("c.d", routingKeys: ["x"]))
+        #expect(merged.exchanges == Topology.astrolab.exchanges)
+        #expect(merged.queues.map(\.name) == ["a.b", "a.b.dlq", "c.d", "c.d.dlq"])
+        #expect(merged.bindings.count == 4)
+    }
+}

@@ -46,10 +46,10 @@ struct OutageTests {
                 try await produce(0..<3_000)
                 try await eventually("the first events to be applied") { try await applied() >= 1_000 }
 
-                try TestBroker.outage.stop()
+                try await TestBroker.outage.stop()
                 try await produce(3_000..<total)
                 try await Task.sleep(for: .seconds(1))
-                try TestBroker.outage.start()
+                try await TestBroker.outage.start()
 
                 try await eventually("every event to be applied") { try await applied() >= total }
                 // Let any late duplicate arrive before counting; the inbox must absorb it.

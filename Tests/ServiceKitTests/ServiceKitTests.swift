@@ -17,9 +17,13 @@ struct ServiceKitTests {
         try await harness.app().test(.router) { client in
             let live = try await client.execute(uri: "/health/live", method: .get)
             #expect(live.status == .ok)
+            // The broker connection comes up in the background; readiness says when.
+            try await eventually("the service to be ready") {
+                try await client.execute(uri: "/health/ready", method: .get).status == .ok
+            }
             let ready = try await client.execute(uri: "/health/ready", method: .get)
-            #expect(ready.status == .ok)
             #expect(String(buffer: ready.body).contains(#""database":"ok""#))
+            #expect(String(buffer: ready.body).contains(#""broker":"ok""#))
             // Make one request that the metrics middleware counts, then read it back.
             let metrics = try await client.execute(uri: "/metrics", method: .get)
             #expect(metrics.status == .ok)

@@ -32,20 +32,29 @@ public struct TestBroker: Sendable {
     }
 
     /// Stops the RabbitMQ application (connections drop, the port closes), keeping its data.
-    public func stop() throws {
-        try rabbitmqctl("stop_app")
+    public func stop() async throws {
+        try await rabbitmqctl("stop_app")
     }
 
     /// Starts it again and waits until it accepts work.
-    public func start() throws {
-        try rabbitmqctl("start_app")
-        try rabbitmqctl("await_startup")
+    public func start() async throws {
+        try await rabbitmqctl("start_app")
+        try await rabbitmqctl("await_startup")
     }
 
-    /// Runs `rabbitmqctl` against this node and returns its output.
+    /// Runs `rabbitmqctl` against this node and returns its output. The wait happens on a thread
+    /// of its own, never on Swift's cooperative pool.
     @discardableResult
-    public func rabbitmqctl(_ arguments: String...) throws -> String {
+    public func rabbitmqctl(_ arguments: String...) async throws -> String {
         let node = try variable(nodeVariable)
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result { try Self.run(node: node, arguments) })
+            }.start()
+        }
+    }
+
+    private static func run(node: String, _ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/lib/rabbitmq/bin/rabbitmqctl")
         process.arguments = ["-q", "-n", node] + arguments

@@ -248,50 +248,62 @@ final class ConnectionWorker: @unchecked Sendable {
     }
 
     private func handleCommands() throws {
-        let commands = shared.withLock { state -> [Command] in
+        var commands = shared.withLock { state -> Deque<Command> in
             defer { state.commands = [] }
-            return state.commands
+            return Deque(state.commands)
         }
-        for command in commands {
-            switch command {
-            case .publish(let messages, let deadline, let completion):
-                for (index, message) in messages.enumerated() {
-                    let waiter = PublishWaiter(completion: completion, index: index)
-                    if stopping {
-                        waiter.settle(.failure(.shutDown))
-                    } else {
-                        waitingPublishes.append((message, deadline, waiter))
-                    }
-                }
-            case .settle(let generation, let channel, let tag, let settlement):
-                // Tags from an earlier connection mean nothing now; the broker redelivers those.
-                guard generation == self.generation, let connection else { continue }
-                let status: Int32
-                switch settlement {
-                case .ack: status = astrolab_amqp_ack(connection, channel, tag, 0)
-                case .nack(let requeue): status = astrolab_amqp_nack(connection, channel, tag, 0, requeue ? 1 : 0)
-                }
-                if status != 0 { throw AMQPError.connectionLost("cannot settle a delivery (status \(status))") }
-            case .consume(let registration):
-                consumers[registration.id] = registration
-                if connection != nil { try openConsumer(registration) }
-            case .cancel(let consumerId, let continuation):
-                try cancelConsumer(consumerId)
-                continuation.resume()
-            case .declare(let extra, let continuation):
-                do {
-                    try declare(extra)
-                    topology = topology.merged(with: extra)
-                    continuation.resume()
-                } catch {
-                    continuation.resume(throwing: error)
-                    throw error
-                }
-            case .shutdown:
-                stopping = true
+        while let command = commands.popFirst() {
+            do {
+                try apply(command)
+            } catch {
+                // The connection broke: what was not handled yet goes back in front of the queue,
+                // to be answered after the reconnect (or at shutdown), never dropped.
+                let unhandled = Array(commands)
+                shared.withLock { $0.commands.insert(contentsOf: unhandled, at: 0) }
+                throw error
             }
         }
         try sendWaitingPublishes()
+    }
+
+    private func apply(_ command: Command) throws {
+        switch command {
+        case .publish(let messages, let deadline, let completion):
+            for (index, message) in messages.enumerated() {
+                let waiter = PublishWaiter(completion: completion, index: index)
+                if stopping {
+                    waiter.settle(.failure(.shutDown))
+                } else {
+                    waitingPublishes.append((message, deadline, waiter))
+                }
+            }
+        case .settle(let generation, let channel, let tag, let settlement):
+            // Tags from an earlier connection mean nothing now; the broker redelivers those.
+            guard generation == self.generation, let connection else { return }
+            let status: Int32
+            switch settlement {
+            case .ack: status = astrolab_amqp_ack(connection, channel, tag, 0)
+            case .nack(let requeue): status = astrolab_amqp_nack(connection, channel, tag, 0, requeue ? 1 : 0)
+            }
+            if status != 0 { throw AMQPError.connectionLost("cannot settle a delivery (status \(status))") }
+        case .consume(let registration):
+            consumers[registration.id] = registration
+            if connection != nil { try openConsumer(registration) }
+        case .cancel(let consumerId, let continuation):
+            defer { continuation.resume() }
+            try cancelConsumer(consumerId)
+        case .declare(let extra, let continuation):
+            do {
+                try declare(extra)
+                topology = topology.merged(with: extra)
+                continuation.resume()
+            } catch {
+                continuation.resume(throwing: error)
+                throw error
+            }
+        case .shutdown:
+            stopping = true
+        }
     }
 
     /// While disconnected (backing off), commands still get answers: publishes wait for the

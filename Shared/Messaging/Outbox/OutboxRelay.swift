@@ -34,15 +34,15 @@ public struct OutboxRelay: Service {
 
     public func run() async throws {
         let (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        await withDiscardingTaskGroup { group in
-            group.addTask { await listen(wake: wake) }
-            group.addTask { await tick(wake: wake) }
-            group.addTask { await relay(wakeups: wakeups) }
-            group.addTask { await pruneRegularly() }
-            try? await gracefulShutdown()
-            wake.finish()
-            group.cancelAll()
+        await runUntilShutdown(grace: .seconds(15), logger: logger) {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await listen(wake: wake) }
+                group.addTask { await tick(wake: wake) }
+                group.addTask { await relay(wakeups: wakeups) }
+                group.addTask { await pruneRegularly() }
+            }
         }
+        wake.finish()
     }
 
     /// Publishes one batch; returns how many rows it sent.
