@@ -9,7 +9,7 @@ import ServiceKit
 import TestSupport
 import Testing
 
-@Suite("Accounts publishes its events through the outbox")
+@Suite("Accounts publishes its events through the outbox", .timeLimit(.minutes(3)))
 struct AccountEventsTests {
     @Test("account.registered, device.deleted and api_key.revoked reach the broker; failed changes emit nothing")
     func events() async throws {
@@ -17,12 +17,11 @@ struct AccountEventsTests {
         var logger = Logger(label: "account-events-test")
         logger.logLevel = .warning
         let queue = TestBroker.uniqueName("test.account-events")
-        let listener = AMQPConnection(
-            name: queue, configuration: try AMQPConfiguration(url: try TestBroker.url()),
-            topology: .workQueue(queue, routingKeys: [AccountRegistered.type, DeviceDeleted.type, APIKeyRevoked.type]),
-            logger: logger
-        )
+        let topology = Topology.workQueue(queue, routingKeys: [AccountRegistered.type, DeviceDeleted.type, APIKeyRevoked.type])
+        let listener = AMQPConnection(name: queue, configuration: try AMQPConfiguration(url: try TestBroker.url()), topology: topology, logger: logger)
         listener.start()
+        // Events are published non-mandatory: the queue must exist before they are.
+        try await listener.declare(topology)
 
         try await harness.app().test(.router) { client in
             let user = try await client.register("events@example.com")
@@ -42,22 +41,25 @@ struct AccountEventsTests {
             #expect(try await client.send(.delete, "/v1/api-keys/\(keyId)", token: token).status == .noContent)
 
             // Other tests register users too: look only for this user's events.
-            var seen: Set<String> = []
-            for await delivery in listener.consume(queue: queue, prefetch: 50) {
-                delivery.ack()
-                let envelope = try EventEnvelope(bytes: delivery.body)
-                #expect(delivery.messageId == envelope.id.uuidString.lowercased())
-                switch envelope.type {
-                case AccountRegistered.type where try envelope.payload(as: AccountRegistered.self).userId == userId:
-                    seen.insert(envelope.type)
-                case DeviceDeleted.type where try envelope.payload(as: DeviceDeleted.self).deviceId.uuidString.lowercased() == deviceId:
-                    seen.insert(envelope.type)
-                case APIKeyRevoked.type where try envelope.payload(as: APIKeyRevoked.self).apiKeyId.uuidString.lowercased() == keyId:
-                    seen.insert(envelope.type)
-                default:
-                    break
+            let seen = try await withTimeout("this user's three events") {
+                var seen: Set<String> = []
+                for await delivery in listener.consume(queue: queue, prefetch: 50) {
+                    delivery.ack()
+                    let envelope = try EventEnvelope(bytes: delivery.body)
+                    #expect(delivery.messageId == envelope.id.uuidString.lowercased())
+                    switch envelope.type {
+                    case AccountRegistered.type where try envelope.payload(as: AccountRegistered.self).userId == userId:
+                        seen.insert(envelope.type)
+                    case DeviceDeleted.type where try envelope.payload(as: DeviceDeleted.self).deviceId.uuidString.lowercased() == deviceId:
+                        seen.insert(envelope.type)
+                    case APIKeyRevoked.type where try envelope.payload(as: APIKeyRevoked.self).apiKeyId.uuidString.lowercased() == keyId:
+                        seen.insert(envelope.type)
+                    default:
+                        break
+                    }
+                    if seen.count == 3 { break }
                 }
-                if seen.count == 3 { break }
+                return seen
             }
             #expect(seen == [AccountRegistered.type, DeviceDeleted.type, APIKeyRevoked.type])
         }

@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// Publishing, confirms and consuming against the real broker.
-@Suite("AMQP connection")
+@Suite("AMQP connection", .timeLimit(.minutes(3)))
 struct ConnectionTests {
     static func configuration(heartbeat: Duration = .seconds(10)) throws -> AMQPConfiguration {
         var configuration = try AMQPConfiguration(url: try TestBroker.url())
@@ -140,7 +140,7 @@ struct ConnectionTests {
     }
 }
 
-@Suite("Topology")
+@Suite("Topology", .timeLimit(.minutes(3)))
 struct TopologyTests {
     @Test("an exclusive per-instance queue receives what its bindings select on the signals exchange")
     func exclusiveFanOut() async throws {

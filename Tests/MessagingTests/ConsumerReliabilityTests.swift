@@ -6,7 +6,7 @@ import PostgresNIO
 import TestSupport
 import Testing
 
-@Suite("Consumers: crashes, poison messages, idle connections")
+@Suite("Consumers: crashes, poison messages, idle connections", .timeLimit(.minutes(3)))
 struct ConsumerReliabilityTests {
     @Test("a consumer that dies holding unacked deliveries: they are redelivered and applied once")
     func deadConsumer() async throws {
@@ -138,6 +138,28 @@ struct ConsumerReliabilityTests {
         #expect(connection.isConnected)
         #expect(connection.reconnectCount == 0, "the connection was never dropped")
         await consumer.cancel()
+        await connection.shutdown()
+    }
+}
+
+@Suite("Outbox relay", .timeLimit(.minutes(3)))
+struct OutboxRelayTests {
+    @Test("an event nobody subscribes to is marked sent, not retried forever")
+    func unsubscribedEvent() async throws {
+        let database = try await TestDatabase.create()
+        let logger = MessagingFixtures.logger
+        let connection = AMQPConnection(name: "lonely", configuration: try MessagingFixtures.configuration(), logger: logger)
+        connection.start()
+        try await database.withClient { client in
+            try await client.withTransaction(logger: logger) { transaction in
+                try await Outbox.enqueue(
+                    try MessagingFixtures.outboxPing(1, routingKey: TestBroker.uniqueName("nobody.listens")), on: transaction, logger: logger
+                )
+            }
+            let relay = OutboxRelay(database: client, broker: connection, logger: logger)
+            #expect(try await relay.relayBatch() == 1)
+        }
+        #expect(try await database.count("SELECT count(*)::int FROM outbox WHERE sent_at IS NULL") == 0)
         await connection.shutdown()
     }
 }

@@ -7,7 +7,7 @@ import TestSupport
 import Testing
 
 /// Runs on the broker that only these tests stop and restart.
-@Suite("Outbox to consumer through a broker outage", .serialized)
+@Suite("Outbox to consumer through a broker outage", .serialized, .timeLimit(.minutes(6)))
 struct OutageTests {
     @Test("10,000 events, two relays, the broker restarted mid-run: each applied exactly once, nothing restarted")
     func tenThousandThroughAnOutage() async throws {

@@ -16,3 +16,22 @@ public func eventually(
     }
     throw NeverHappened(description: "gave up waiting for: \(what)")
 }
+
+/// Runs `body`, failing instead of hanging if it takes longer than `limit` (a generous bound on
+/// a broken build, not a speed assertion). `body` must react to cancellation.
+public func withTimeout<Result: Sendable>(
+    _ what: String, _ limit: Duration = .seconds(120), _ body: @escaping @Sendable () async throws -> Result
+) async throws -> Result {
+    try await withThrowingTaskGroup(of: Result?.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try? await Task.sleep(for: limit)
+            return nil
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next(), let result = first else {
+            throw NeverHappened(description: "gave up waiting for: \(what)")
+        }
+        return result
+    }
+}

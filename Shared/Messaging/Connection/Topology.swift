@@ -52,7 +52,8 @@ public struct Topology: Sendable, Equatable {
     public static let signalsExchange = ExchangeNames.signals
     public static let deadLetterExchange = ExchangeNames.deadLetter
 
-    /// The exchanges every Astrolab process declares.
+    /// What every Astrolab process declares: the exchanges, and (as services add consumers) every
+    /// work queue with its bindings, so events are queued even before their consumer first runs.
     public static let astrolab = Topology(exchanges: [
         Exchange(eventsExchange), Exchange(signalsExchange), Exchange(deadLetterExchange, type: "direct"),
     ])

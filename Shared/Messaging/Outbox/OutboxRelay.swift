@@ -52,9 +52,12 @@ public struct OutboxRelay: Service {
             let claimed = try await Outbox.claimUnsent(limit: settings.batchSize, on: connection, logger: logger)
             guard !claimed.isEmpty else { return 0 }
             let messages = claimed.map { row in
+                // Not mandatory: an event nobody subscribes to is not an error. Work queues are
+                // declared by every process (`Topology.astrolab`), so a consumer that has not
+                // started yet still gets what was published before.
                 OutgoingMessage(
                     exchange: row.message.exchange, routingKey: row.message.routingKey, body: row.message.body,
-                    messageId: row.message.messageId, type: row.message.type
+                    messageId: row.message.messageId, type: row.message.type, mandatory: false
                 )
             }
             let results = await broker.publish(messages)

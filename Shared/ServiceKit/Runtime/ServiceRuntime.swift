@@ -17,6 +17,8 @@ public struct ServiceRuntime: Sendable {
     public let broker: AMQPConnection
 
     public init(name: String, configuration: ServiceConfiguration, logger: Logger? = nil) throws {
+        // Metrics created before swift-metrics is bootstrapped would go nowhere: bootstrap first.
+        _ = Observability.metricsRegistry
         self.name = name
         self.configuration = configuration
         var logger = logger ?? Logger(label: name)
