@@ -152,28 +152,22 @@ int astrolab_amqp_exchange_declare(astrolab_amqp *c, uint16_t channel, const cha
     return check_reply(c, amqp_get_rpc_reply(c->state), "exchange.declare", error, len);
 }
 
+static void add_string_argument(amqp_table_entry_t *entries, int *count, const char *key, const char *value) {
+    entries[*count].key = amqp_cstring_bytes(key);
+    entries[*count].value.kind = AMQP_FIELD_KIND_UTF8;
+    entries[*count].value.value.bytes = amqp_cstring_bytes(value);
+    (*count)++;
+}
+
 int astrolab_amqp_queue_declare(astrolab_amqp *c, uint16_t channel, const char *name, int durable, int exclusive,
                                 int auto_delete, const char *queue_type, const char *dead_letter_exchange,
                                 const char *dead_letter_routing_key, int delivery_limit, char *error, size_t len) {
     amqp_table_entry_t entries[4];
     int count = 0;
-    if (queue_type != NULL) {
-        entries[count].key = amqp_cstring_bytes("x-queue-type");
-        entries[count].value.kind = AMQP_FIELD_KIND_UTF8;
-        entries[count].value.value.bytes = amqp_cstring_bytes(queue_type);
-        count++;
-    }
-    if (dead_letter_exchange != NULL) {
-        entries[count].key = amqp_cstring_bytes("x-dead-letter-exchange");
-        entries[count].value.kind = AMQP_FIELD_KIND_UTF8;
-        entries[count].value.value.bytes = amqp_cstring_bytes(dead_letter_exchange);
-        count++;
-    }
+    if (queue_type != NULL) add_string_argument(entries, &count, "x-queue-type", queue_type);
+    if (dead_letter_exchange != NULL) add_string_argument(entries, &count, "x-dead-letter-exchange", dead_letter_exchange);
     if (dead_letter_routing_key != NULL) {
-        entries[count].key = amqp_cstring_bytes("x-dead-letter-routing-key");
-        entries[count].value.kind = AMQP_FIELD_KIND_UTF8;
-        entries[count].value.value.bytes = amqp_cstring_bytes(dead_letter_routing_key);
-        count++;
+        add_string_argument(entries, &count, "x-dead-letter-routing-key", dead_letter_routing_key);
     }
     if (delivery_limit > 0) {
         entries[count].key = amqp_cstring_bytes("x-delivery-limit");

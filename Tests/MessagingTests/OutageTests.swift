@@ -65,4 +65,23 @@ struct OutageTests {
             #expect(connection.reconnectCount >= 1, "each connection came back by itself")
         }
     }
+
+    @Test("publishes and declarations made while the broker is down complete after it returns")
+    func waitsForTheBroker() async throws {
+        let configuration = try MessagingFixtures.configuration(.outage)
+        let connection = AMQPConnection(name: "patient", configuration: configuration, logger: MessagingFixtures.logger)
+        connection.start()
+        let queue = TestBroker.uniqueName("test.patient")
+        try await connection.declare(.workQueue("\(queue).warmup", routingKeys: []))
+
+        try await TestBroker.outage.stop()
+        try await eventually("the connection to notice") { !connection.isConnected }
+        async let declared: Void = connection.declare(.workQueue(queue, routingKeys: [queue]))
+        try await TestBroker.outage.start()
+        try await declared
+        // The queue exists now: a mandatory publish to it is routable and confirmed.
+        try await connection.publish(try MessagingFixtures.ping(1, routingKey: queue), timeout: .seconds(30))
+        #expect(connection.reconnectCount >= 1)
+        await connection.shutdown()
+    }
 }

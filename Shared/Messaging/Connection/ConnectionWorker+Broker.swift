@@ -31,6 +31,10 @@ extension ConnectionWorker {
         try check(astrolab_amqp_channel_open(opened, Self.publishChannel, &error, error.count), error)
         try check(astrolab_amqp_confirm_select(opened, Self.publishChannel, &error, error.count), error)
         try declare(topology)
+        for continuation in declarationsAwaitingConnection {
+            continuation.resume()
+        }
+        declarationsAwaitingConnection = []
         generation += 1
         consumerChannels = [:]
         for registration in consumers.values.sorted(by: { $0.id < $1.id }) {

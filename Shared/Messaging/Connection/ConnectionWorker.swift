@@ -60,6 +60,8 @@ final class ConnectionWorker: @unchecked Sendable {
     var consumerChannels: [UInt16: Int] = [:]
     var confirms = PendingConfirms<PublishWaiter>()
     var waitingPublishes: Deque<(message: OutgoingMessage, deadline: ContinuousClock.Instant, waiter: PublishWaiter)> = []
+    /// Declarations asked for while disconnected: answered once the next connection declared them.
+    var declarationsAwaitingConnection: [CheckedContinuation<Void, any Error>] = []
     var stopping = false
 
     static let publishChannel: UInt16 = 1
@@ -293,6 +295,12 @@ final class ConnectionWorker: @unchecked Sendable {
             defer { continuation.resume() }
             try cancelConsumer(consumerId)
         case .declare(let extra, let continuation):
+            guard connection != nil else {
+                // Like publishes, a declaration waits for the reconnect, which declares it.
+                topology = topology.merged(with: extra)
+                declarationsAwaitingConnection.append(continuation)
+                return
+            }
             do {
                 try declare(extra)
                 topology = topology.merged(with: extra)
@@ -364,5 +372,9 @@ final class ConnectionWorker: @unchecked Sendable {
         }
         for consumer in consumers.values { consumer.continuation.finish() }
         consumers = [:]
+        for continuation in declarationsAwaitingConnection {
+            continuation.resume(throwing: AMQPError.shutDown)
+        }
+        declarationsAwaitingConnection = []
     }
 }

@@ -63,6 +63,8 @@ enum Migration0001Accounts {
             """,
             "CREATE INDEX login_failures_email ON login_failures (email, failed_at)",
             "CREATE INDEX login_failures_address ON login_failures (client_address, failed_at)",
+            // Pruning deletes by age alone after every failure.
+            "CREATE INDEX login_failures_time ON login_failures (failed_at)",
         ]
     )
 }
