@@ -59,8 +59,7 @@ public struct PostgresAPIKeyRepository: APIKeyRepository {
                 """,
                 logger: logger
             )
-            var revoked = false
-            for try await _ in rows { revoked = true }
+            let revoked = try await rows.containsRows()
             if revoked {
                 try await Outbox.enqueue(APIKeyRevoked(apiKeyId: id, userId: userId), occurredAt: date, on: connection, logger: logger)
             }

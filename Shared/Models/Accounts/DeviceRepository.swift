@@ -58,8 +58,7 @@ public struct PostgresDeviceRepository: DeviceRepository {
                 """,
                 logger: logger
             )
-            var deleted = false
-            for try await _ in rows { deleted = true }
+            let deleted = try await rows.containsRows()
             if deleted {
                 try await Outbox.enqueue(DeviceDeleted(deviceId: id, userId: userId), occurredAt: date, on: connection, logger: logger)
             }

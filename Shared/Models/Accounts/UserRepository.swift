@@ -75,8 +75,8 @@ public struct PostgresUserRepository: UserRepository {
             """,
             logger: logger
         )
-        for try await _ in rows { return true }
         // Already an admin counts as success; only a missing account is false.
+        if try await rows.containsRows() { return true }
         return try await findCredentials(email: email) != nil
     }
 }

@@ -15,8 +15,7 @@ public enum Inbox {
             """,
             logger: logger
         )
-        for try await _ in rows { return true }
-        return false
+        return try await rows.containsRows()
     }
 
     /// Forgets claims older than `date`: long after any redelivery could arrive.
