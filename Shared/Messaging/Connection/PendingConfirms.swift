@@ -18,7 +18,6 @@ struct PendingConfirms<Waiter> {
     private(set) var nextTag: UInt64 = 1
 
     var isEmpty: Bool { entries.isEmpty }
-    var count: Int { entries.count }
 
     /// Records a publish just written to the channel.
     mutating func sent(messageId: String, deadline: ContinuousClock.Instant, waiter: Waiter) {

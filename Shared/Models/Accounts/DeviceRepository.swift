@@ -2,15 +2,13 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Access to the `devices` table (owned by the accounts service; the relay reads it for MQTT).
+/// Access to the `devices` table (owned by the accounts service).
 public protocol DeviceRepository: Sendable {
     func create(_ device: Device) async throws
     /// The user's devices that are not deleted, newest first.
     func list(userId: UUID) async throws -> [Device]
     /// Deletes one of the user's own devices (emitting `device.deleted`); false when the user has no such device.
     func delete(id: UUID, userId: UUID, at: Date) async throws -> Bool
-    /// The device if it exists and is not deleted.
-    func findActive(id: UUID) async throws -> Device?
 }
 
 public struct PostgresDeviceRepository: DeviceRepository {
@@ -64,16 +62,5 @@ public struct PostgresDeviceRepository: DeviceRepository {
             }
             return deleted
         }
-    }
-
-    public func findActive(id: UUID) async throws -> Device? {
-        let rows = try await client.query(
-            "SELECT id, user_id, name, created_at FROM devices WHERE id = \(id) AND deleted_at IS NULL",
-            logger: logger
-        )
-        for try await (id, userId, name, createdAt) in rows.decode((UUID, UUID, String, Date).self) {
-            return Device(id: id, userId: userId, name: name, createdAt: createdAt)
-        }
-        return nil
     }
 }
