@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.19"),
     ],
     targets: [
         // MARK: Shared libraries
@@ -42,6 +43,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Shared/Models",
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "OctoBotFormats",
+            dependencies: [
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            path: "Shared/OctoBotFormats",
             swiftSettings: strictSettings
         ),
         .systemLibrary(
@@ -138,11 +147,18 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "Models",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/TestSupport",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "OctoBotFormatsTests",
+            dependencies: ["OctoBotFormats", "TestSupport"],
+            path: "Tests/OctoBotFormatsTests",
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,0 +1,55 @@
+/// How much a zip may hold. OctoBot enforces no limit anywhere, so Astrolab must (API.md §Limits).
+public struct ZipLimits: Sendable, Equatable {
+    public var maxCompressedBytes: Int
+    public var maxEntries: Int
+    public var maxTotalUncompressedBytes: Int
+    public var maxEntryUncompressedBytes: Int
+    /// Uncompressed size over compressed size, per entry.
+    public var maxCompressionRatio: Int
+
+    public init(
+        maxCompressedBytes: Int, maxEntries: Int, maxTotalUncompressedBytes: Int, maxEntryUncompressedBytes: Int,
+        maxCompressionRatio: Int
+    ) {
+        self.maxCompressedBytes = maxCompressedBytes
+        self.maxEntries = maxEntries
+        self.maxTotalUncompressedBytes = maxTotalUncompressedBytes
+        self.maxEntryUncompressedBytes = maxEntryUncompressedBytes
+        self.maxCompressionRatio = maxCompressionRatio
+    }
+
+    public static let profileUpload = ZipLimits(
+        maxCompressedBytes: 10 << 20, maxEntries: 200, maxTotalUncompressedBytes: 50 << 20,
+        maxEntryUncompressedBytes: 5 << 20, maxCompressionRatio: 100
+    )
+}
+
+/// One problem with an upload, at a path inside the zip ("." for the archive as a whole).
+public struct ArchiveProblem: Sendable, Equatable, CustomStringConvertible {
+    public let path: String
+    public let message: String
+
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    public static let archivePath = "."
+
+    public var description: String { "\(path): \(message)" }
+}
+
+/// An upload was refused; `problems` lists everything found, not only the first.
+public struct ArchiveRejected: Error, Sendable, Equatable, CustomStringConvertible {
+    public let problems: [ArchiveProblem]
+
+    public init(_ problems: [ArchiveProblem]) {
+        self.problems = problems
+    }
+
+    public init(path: String = ArchiveProblem.archivePath, _ message: String) {
+        self.problems = [ArchiveProblem(path: path, message: message)]
+    }
+
+    public var description: String { problems.map(\.description).joined(separator: "; ") }
+}
