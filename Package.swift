@@ -13,6 +13,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "accounts", targets: ["Accounts"]),
+        .executable(name: "profiles", targets: ["Profiles"]),
         .executable(name: "astrolab-admin", targets: ["AstrolabAdmin"]),
         .executable(name: "messaging-benchmark", targets: ["MessagingBenchmark"]),
     ],
@@ -38,6 +39,7 @@ let package = Package(
         .target(
             name: "Models",
             dependencies: [
+                "OctoBotFormats",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -113,6 +115,23 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Services/Accounts",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "Profiles",
+            dependencies: [
+                "Messaging",
+                "Models",
+                "OctoBotFormats",
+                "ServiceKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Services/Profiles",
             swiftSettings: strictSettings
         ),
         .executableTarget(

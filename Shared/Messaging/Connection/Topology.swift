@@ -52,18 +52,24 @@ public struct Topology: Sendable, Equatable {
     public static let signalsExchange = ExchangeNames.signals
     public static let deadLetterExchange = ExchangeNames.deadLetter
 
-    /// What every Astrolab process declares: the exchanges, and (as services add consumers) every
-    /// work queue with its bindings, so events are queued even before their consumer first runs.
-    public static let astrolab = Topology(exchanges: [
+    /// The exchanges every process needs.
+    public static let exchangesOnly = Topology(exchanges: [
         Exchange(eventsExchange), Exchange(signalsExchange), Exchange(deadLetterExchange, type: "direct"),
     ])
+
+    /// What every Astrolab process declares: the exchanges and every service's work queue with its
+    /// bindings, so events are queued even before their consumer first runs.
+    public static let astrolab = [
+        workQueue(WorkQueues.profilesModeration, routingKeys: [ModerationCaseApproved.type, ModerationCaseRejected.type]),
+        workQueue(WorkQueues.profilesSubscriptions, routingKeys: [SubscriptionStarted.type, SubscriptionEnded.type]),
+    ].reduce(exchangesOnly) { $0.merged(with: $1) }
 
     /// A durable quorum work queue named `<service>.<purpose>` bound to `routingKeys` on the
     /// events exchange, with its dead-letter queue `<name>.dlq`.
     public static func workQueue(
         _ name: String, exchange: String = eventsExchange, routingKeys: [String], deliveryLimit: Int = 5
     ) -> Topology {
-        var topology = astrolab
+        var topology = exchangesOnly
         topology.queues = [Queue(name: name, kind: .work(deliveryLimit: deliveryLimit)), Queue(name: "\(name).dlq", kind: .deadLetter)]
         topology.bindings = routingKeys.map { Binding(queue: name, exchange: exchange, routingKey: $0) }
             + [Binding(queue: "\(name).dlq", exchange: deadLetterExchange, routingKey: name)]
@@ -72,7 +78,7 @@ public struct Topology: Sendable, Equatable {
 
     /// An exclusive, auto-deleted queue for one process (fan-out to live connections).
     public static func exclusiveQueue(_ name: String, exchange: String, routingKeys: [String]) -> Topology {
-        var topology = astrolab
+        var topology = exchangesOnly
         topology.queues = [Queue(name: name, kind: .exclusive)]
         topology.bindings = routingKeys.map { Binding(queue: name, exchange: exchange, routingKey: $0) }
         return topology

@@ -13,6 +13,10 @@ public struct EventEnvelope: Sendable, Equatable {
     /// Why a consumer refuses an event: it is not what the consumer expects, or newer than it understands.
     public struct Unsupported: Error, CustomStringConvertible {
         public let description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     private struct Header: Codable {

@@ -4,6 +4,7 @@ public enum Schema {
         Migration0001Accounts.migration,
         Migration0002Strategies.migration,
         Migration0003Messaging.migration,
+        Migration0004Profiles.migration,
     ]
 
     /// The version this build needs; services refuse to start on an older database.

@@ -1,0 +1,14 @@
+import OctoBotFormats
+import ServiceKit
+
+/// The profiles service's settings: the shared ones plus upload limits.
+struct ProfilesConfiguration: Sendable {
+    var service: ServiceConfiguration
+    /// Limits on uploaded profile zips (API.md §Limits); fixed by the contract, overridable for tests.
+    var zipLimits: ZipLimits = .profileUpload
+    var maxLogoBytes = 512 * 1024
+
+    init(environment env: EnvironmentReader = EnvironmentReader()) throws {
+        service = try ServiceConfiguration(environment: env, defaultPort: 8082)
+    }
+}

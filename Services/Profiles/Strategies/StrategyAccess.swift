@@ -1,0 +1,32 @@
+import Models
+import ServiceKit
+
+/// Who may see or change a strategy. Unpublished strategies are invisible (404) to everyone but
+/// their author and admins, so nobody learns that a private thing exists.
+struct StrategyAccess: Sendable {
+    let strategies: any StrategyRepository
+
+    /// The strategy if `principal` may see it; 404 otherwise.
+    func visible(_ id: String?, to principal: Principal?) async throws -> Strategy {
+        guard let id, StrategyID.isValid(id), let strategy = try await strategies.find(id: id),
+            strategy.isVisible(to: principal?.userId, isAdmin: principal?.isAdmin ?? false)
+        else { throw ProblemDetails.notFound("No such strategy.") }
+        return strategy
+    }
+
+    /// The strategy if `user` authors it: 404 when they cannot see it, 403 when they can but it is not theirs.
+    func authored(_ id: String?, by user: Principal) async throws -> Strategy {
+        let strategy = try await visible(id, to: user)
+        guard strategy.author.id == user.userId else { throw ProblemDetails.forbidden("Only the strategy's author may change it.") }
+        return strategy
+    }
+
+    /// The strategy if `user` authors it or is an admin (versions and their zips).
+    func authoredOrAdmin(_ id: String?, by user: Principal) async throws -> Strategy {
+        let strategy = try await visible(id, to: user)
+        guard strategy.author.id == user.userId || user.isAdmin else {
+            throw ProblemDetails.forbidden("Only the strategy's author and admins may see its versions.")
+        }
+        return strategy
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Models
+import ServiceKit
+
+/// `POST /v1/strategies` body.
+struct CreateStrategyRequest: JSONRequestBody {
+    let name: String
+    let description: String
+    let kind: StrategyKind
+    let exchange: String?
+    let pairs: [String]
+
+    init(fields: inout JSONFields) {
+        name = ListingRules.name(fields.requiredString("name"), fields: &fields) ?? ""
+        description = ListingRules.description(fields.requiredString("description"), fields: &fields) ?? ""
+        let kindText = fields.requiredString("kind")
+        let kind = kindText.flatMap(StrategyKind.init(rawValue:))
+        if kindText != nil, kind == nil { fields.reject("kind", "must be profile or signals") }
+        self.kind = kind ?? .profile
+        exchange = ListingRules.exchange(fields.optionalString("exchange"), fields: &fields)
+        pairs = ListingRules.pairs(fields.optionalStringArray("pairs"), fields: &fields) ?? []
+        switch kind {
+        case .signals?:
+            if exchange == nil { fields.reject("exchange", "is required for a signal strategy") }
+            if pairs.isEmpty { fields.reject("pairs", "a signal strategy needs at least one pair") }
+        case .profile?:
+            if exchange != nil { fields.reject("exchange", "comes from the uploaded profile for a profile strategy") }
+            if !pairs.isEmpty { fields.reject("pairs", "come from the uploaded profile for a profile strategy") }
+        case nil:
+            break
+        }
+    }
+
+    func newStrategy(authorId: UUID) -> NewStrategy {
+        NewStrategy(authorId: authorId, name: name, description: description, kind: kind, exchange: exchange, pairs: pairs)
+    }
+}
+
+/// `PATCH /v1/strategies/{id}` body: any of the listing fields.
+struct PatchStrategyRequest: JSONRequestBody {
+    let changes: ListingChanges
+
+    init(fields: inout JSONFields) {
+        changes = ListingChanges(
+            name: ListingRules.name(fields.optionalString("name"), fields: &fields),
+            description: ListingRules.description(fields.optionalString("description"), fields: &fields),
+            exchange: ListingRules.exchange(fields.optionalString("exchange"), fields: &fields),
+            pairs: ListingRules.pairs(fields.optionalStringArray("pairs"), fields: &fields)
+        )
+    }
+
+    /// Exchange and pairs belong to signal strategies; a profile's come from its upload.
+    func check(against strategy: Strategy) throws {
+        guard strategy.kind == .profile else {
+            if changes.pairs?.isEmpty == true {
+                throw ProblemDetails.validation([.init(field: "pairs", message: "a signal strategy needs at least one pair")])
+            }
+            return
+        }
+        var errors: [ProblemDetails.FieldError] = []
+        if changes.exchange != nil { errors.append(.init(field: "exchange", message: "comes from the uploaded profile for a profile strategy")) }
+        if changes.pairs != nil { errors.append(.init(field: "pairs", message: "come from the uploaded profile for a profile strategy")) }
+        if !errors.isEmpty { throw ProblemDetails.validation(errors) }
+    }
+}
+
+/// The rules listing fields share between creation and edits.
+enum ListingRules {
+    static let maxNameLength = 80
+    static let maxDescriptionLength = 5000
+    static let maxPairs = 50
+
+    static func name(_ value: String?, fields: inout JSONFields) -> String? {
+        guard let name = value?.trimmingCharacters(in: .whitespacesAndNewlines) else { return nil }
+        guard (1...maxNameLength).contains(name.count) else {
+            fields.reject("name", "must be 1 to \(maxNameLength) characters")
+            return nil
+        }
+        return name
+    }
+
+    static func description(_ value: String?, fields: inout JSONFields) -> String? {
+        guard let description = value?.trimmingCharacters(in: .whitespacesAndNewlines) else { return nil }
+        guard description.count <= maxDescriptionLength else {
+            fields.reject("description", "must be at most \(maxDescriptionLength) characters")
+            return nil
+        }
+        return description
+    }
+
+    /// A ccxt exchange id: lower-case letters, digits and underscores (`binance`, `binanceus`, `gateio`).
+    static func exchange(_ value: String?, fields: inout JSONFields) -> String? {
+        guard let exchange = value else { return nil }
+        guard exchange.range(of: "^[a-z][a-z0-9_]{1,31}$", options: .regularExpression) != nil else {
+            fields.reject("exchange", "must be a ccxt exchange id such as binance")
+            return nil
+        }
+        return exchange
+    }
+
+    /// ccxt symbols exactly as bots match them: `BTC/USDT`, or `BTC/USDT:USDT` for futures.
+    static func pairs(_ value: [String]?, fields: inout JSONFields) -> [String]? {
+        guard let pairs = value else { return nil }
+        let symbol = "[A-Z0-9][A-Z0-9._-]{0,19}"
+        var valid = true
+        for (index, pair) in pairs.enumerated() where pair.range(of: "^\(symbol)/\(symbol)(:\(symbol))?$", options: .regularExpression) == nil {
+            fields.reject("pairs[\(index)]", "must be a ccxt symbol such as BTC/USDT or BTC/USDT:USDT")
+            valid = false
+        }
+        if pairs.count > maxPairs {
+            fields.reject("pairs", "must have at most \(maxPairs) pairs")
+            valid = false
+        }
+        if Set(pairs).count != pairs.count {
+            fields.reject("pairs", "must not repeat a pair")
+            valid = false
+        }
+        return valid ? pairs : nil
+    }
+}

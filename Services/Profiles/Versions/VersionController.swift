@@ -1,0 +1,82 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Models
+import OctoBotFormats
+import ServiceKit
+
+/// `/v1/strategies/{id}/versions`: profile uploads, their history and stored zips.
+struct VersionController: Sendable {
+    let versions: any ProfileVersionRepository
+    let access: StrategyAccess
+    let uploads: ProfileUploadReader
+    let clock: any WallClock
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post(":id/versions") { request, context in
+            let user = try context.requireUser()
+            let strategy = try await access.authored(context.parameters.get("id"), by: user)
+            guard strategy.kind == .profile else {
+                throw ProblemDetails.conflict("A signal strategy keeps its configuration private and has no uploaded profile.")
+            }
+            let upload = try await uploads.read(request)
+            let version = try await versions.add(upload, to: strategy.id, at: clock.now())
+            return EditedResponse(status: .created, response: VersionResponse(version))
+        }
+        group.get(":id/versions") { _, context in
+            let user = try context.requireUser()
+            let strategy = try await access.authoredOrAdmin(context.parameters.get("id"), by: user)
+            return ListResponse(items: try await versions.list(strategyId: strategy.id).map(VersionResponse.init))
+        }
+        group.get(":id/versions/:number/profile.zip") { _, context in
+            let user = try context.requireUser()
+            let strategy = try await access.authoredOrAdmin(context.parameters.get("id"), by: user)
+            guard let number = context.parameters.get("number").flatMap(Int.init),
+                let zip = try await versions.zip(strategyId: strategy.id, number: number)
+            else { throw ProblemDetails.notFound("No such version.") }
+            return ZipResponse(bytes: zip, fileName: "\(strategy.slug)-v\(number).zip", cacheControl: "private, no-cache")
+        }
+    }
+}
+
+/// A version as API.md shows it.
+struct VersionResponse: ResponseEncodable {
+    let number: Int
+    let status: String
+    let sha256: String
+    let sizeBytes: Int
+    let summary: ProfileSummary
+    let warnings: [String]
+    let rejectionReason: String?
+    let createdAt: Date
+    let decidedAt: Date?
+
+    init(_ version: ProfileVersion) {
+        number = version.number
+        status = version.status.rawValue
+        sha256 = version.sha256
+        sizeBytes = version.sizeBytes
+        summary = version.summary
+        warnings = version.warnings
+        rejectionReason = version.rejectionReason
+        createdAt = version.createdAt
+        decidedAt = version.decidedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case number, status, sha256, sizeBytes, summary, warnings, rejectionReason, createdAt, decidedAt
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(number, forKey: .number)
+        try container.encode(status, forKey: .status)
+        try container.encode(sha256, forKey: .sha256)
+        try container.encode(sizeBytes, forKey: .sizeBytes)
+        try container.encode(summary, forKey: .summary)
+        try container.encode(warnings, forKey: .warnings)
+        try container.encode(rejectionReason, forKey: .rejectionReason)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(decidedAt, forKey: .decidedAt)
+    }
+}

@@ -1,0 +1,7 @@
+/// The names of the services' work queues (`<service>.<purpose>`), declared in `Topology.astrolab`.
+public enum WorkQueues {
+    /// profiles ← moderation outcomes (publish or reject strategies).
+    public static let profilesModeration = "profiles.moderation"
+    /// profiles ← subscriptions started and ended (subscriber counts).
+    public static let profilesSubscriptions = "profiles.subscriptions"
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+public enum StrategyKind: String, Codable, Sendable, CaseIterable {
+    /// An uploaded OctoBot profile that followers import.
+    case profile
+    /// A private configuration; followers import a generated profile and copy its signals.
+    case signals
+}
+
+public enum StrategyStatus: String, Codable, Sendable {
+    case draft
+    case pendingReview = "pending_review"
+    case published
+    case rejected
+}
+
+/// Changes to a strategy's public listing. On a published strategy they wait for review.
+public struct ListingChanges: Codable, Sendable, Equatable {
+    public var name: String?
+    public var description: String?
+    public var exchange: String?
+    public var pairs: [String]?
+
+    public init(name: String? = nil, description: String? = nil, exchange: String? = nil, pairs: [String]? = nil) {
+        self.name = name
+        self.description = description
+        self.exchange = exchange
+        self.pairs = pairs
+    }
+
+    public var isEmpty: Bool { self == ListingChanges() }
+
+    /// These changes with `newer` applied on top.
+    public func merged(with newer: ListingChanges) -> ListingChanges {
+        ListingChanges(
+            name: newer.name ?? name, description: newer.description ?? description,
+            exchange: newer.exchange ?? exchange, pairs: newer.pairs ?? pairs
+        )
+    }
+}
+
+/// A strategy as the profiles service stores it (the `strategies` table and what hangs off it).
+public struct Strategy: Sendable, Equatable {
+    public struct Author: Sendable, Equatable {
+        public let id: UUID
+        public let displayName: String
+    }
+
+    public let id: String
+    public let author: Author
+    public let slug: String
+    public let name: String
+    public let description: String
+    public let kind: StrategyKind
+    public let status: StrategyStatus
+    public let rejectionReason: String?
+    /// Enabled exchanges in profile order; the first is the default.
+    public let exchanges: [String]
+    public let pairs: [String]
+    public let tradingMode: String?
+    public let subscriberCount: Int
+    public let currentVersion: ProfileVersion?
+    public let hasLogo: Bool
+    /// Listing edits of a published strategy waiting for review (author and admins see them).
+    public let pendingListing: ListingChanges?
+    public let createdAt: Date
+    public let updatedAt: Date
+    public let publishedAt: Date?
+
+    public var exchange: String? { exchanges.first }
+    public var isPublished: Bool { status == .published }
+
+    /// Whether `userId` (with admin rights or not) may see this strategy at all.
+    public func isVisible(to userId: UUID?, isAdmin: Bool) -> Bool {
+        isPublished || isAdmin || userId == author.id
+    }
+}
