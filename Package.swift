@@ -167,6 +167,9 @@ let package = Package(
             dependencies: [
                 "Models",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -224,6 +227,20 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/AccountsTests",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ProfilesTests",
+            dependencies: [
+                "Profiles", "Messaging", "Models", "OctoBotFormats", "ServiceKit", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Tests/ProfilesTests",
             swiftSettings: strictSettings
         ),
     ]

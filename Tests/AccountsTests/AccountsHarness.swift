@@ -39,23 +39,8 @@ struct AccountsHarness {
     }
 }
 
-/// JSON helpers for driving the API like a client would.
+/// Account flows driven like a client would.
 extension TestClientProtocol {
-    @discardableResult
-    func send(
-        _ method: HTTPRequest.Method, _ uri: String, json: Any? = nil, token: String? = nil,
-        headers extra: HTTPFields = [:]
-    ) async throws -> TestResponse {
-        var headers = extra
-        if let token { headers[.authorization] = "Bearer \(token)" }
-        var body: ByteBuffer?
-        if let json {
-            headers[.contentType] = "application/json"
-            body = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json))
-        }
-        return try await execute(uri: uri, method: method, headers: headers, body: body)
-    }
-
     @discardableResult
     func register(_ email: String, password: String = "correct horse battery", name: String = "Tester") async throws -> [String: Any] {
         let response = try await send(.post, "/v1/auth/register", json: ["email": email, "password": password, "displayName": name])
@@ -74,24 +59,5 @@ extension TestClientProtocol {
     func signUp(_ email: String) async throws -> String {
         try await register(email)
         return try await login(email).access
-    }
-}
-
-extension TestResponse {
-    var bodyString: String { String(buffer: body) }
-
-    func jsonObject() throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any])
-    }
-
-    /// Asserts the response is problem+json with `status`, and returns its body.
-    @discardableResult
-    func expectProblem(_ status: HTTPResponse.Status, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
-        #expect(self.status == status, "expected \(status.code), got \(self.status.code): \(bodyString)", sourceLocation: sourceLocation)
-        #expect(headers[.contentType] == "application/problem+json", sourceLocation: sourceLocation)
-        let object = try jsonObject()
-        #expect(object["status"] as? Int == Int(status.code), sourceLocation: sourceLocation)
-        #expect((object["detail"] as? String)?.isEmpty == false, sourceLocation: sourceLocation)
-        return object
     }
 }

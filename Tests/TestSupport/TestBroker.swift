@@ -26,6 +26,19 @@ public struct TestBroker: Sendable {
         try variable(urlVariable)
     }
 
+    /// The URL of a new virtual host of its own on the shared broker: a test that runs a whole
+    /// service (whose work queues have fixed names) gets its events without other tests taking them.
+    public static func isolatedURL() async throws -> String {
+        let virtualHost = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        try await shared.rabbitmqctl("add_vhost", virtualHost)
+        try await shared.rabbitmqctl("set_permissions", "-p", virtualHost, "guest", ".*", ".*", ".*")
+        guard var components = URLComponents(string: try url()) else {
+            throw NotConfigured(description: "ASTROLAB_TEST_AMQP_URL is not a URL")
+        }
+        components.percentEncodedPath = "/" + virtualHost
+        return components.string ?? ""
+    }
+
     /// A name no other test uses, for queues and routing keys.
     public static func uniqueName(_ prefix: String) -> String {
         "\(prefix).\(UUID().uuidString.prefix(8).lowercased())"

@@ -82,6 +82,8 @@ public struct OutboxRelay: Service {
         for await _ in wakeups {
             do {
                 while try await relayBatch() == settings.batchSize {}
+            } catch where Task.isCancelled {
+                return  // shutting down: what was not marked sent is published by the next run
             } catch {
                 logger.warning("outbox relay failed", metadata: ["error": "\(String(reflecting: error))"])
             }
