@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "profiles", targets: ["Profiles"]),
         .executable(name: "astrolab-admin", targets: ["AstrolabAdmin"]),
         .executable(name: "messaging-benchmark", targets: ["MessagingBenchmark"]),
+        .executable(name: "profile-benchmark", targets: ["ProfileBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
@@ -158,6 +159,16 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Benchmarks/MessagingBenchmark",
+            swiftSettings: strictSettings
+        ),
+
+        .executableTarget(
+            name: "ProfileBenchmark",
+            dependencies: [
+                "OctoBotFormats",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/ProfileBenchmark",
             swiftSettings: strictSettings
         ),
 

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import HummingbirdAuth
 import NIOCore
@@ -18,4 +19,12 @@ public struct AppRequestContext: AuthRequestContext, RemoteAddressRequestContext
 
     /// JSON bodies are read explicitly with their own limits (see `Request.decodeJSONBody`).
     public var maxUploadSize: Int { JSONBodyLimits.defaultMaxBytes }
+
+    /// Hummingbird's encoder (RFC 3339 dates) without escaping `/`, so pairs read `BTC/USDT`.
+    public var responseEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }
 }
