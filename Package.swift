@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "accounts", targets: ["Accounts"]),
         .executable(name: "profiles", targets: ["Profiles"]),
+        .executable(name: "moderation", targets: ["Moderation"]),
         .executable(name: "astrolab-admin", targets: ["AstrolabAdmin"]),
         .executable(name: "messaging-benchmark", targets: ["MessagingBenchmark"]),
         .executable(name: "profile-benchmark", targets: ["ProfileBenchmark"]),
@@ -133,6 +134,23 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Services/Profiles",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "Moderation",
+            dependencies: [
+                "Messaging",
+                "Models",
+                "OctoBotFormats",
+                "ServiceKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/Moderation",
             swiftSettings: strictSettings
         ),
         .executableTarget(

@@ -62,6 +62,8 @@ public struct Topology: Sendable, Equatable {
     public static let astrolab = [
         workQueue(WorkQueues.profilesModeration, routingKeys: [ModerationCaseApproved.type, ModerationCaseRejected.type]),
         workQueue(WorkQueues.profilesSubscriptions, routingKeys: [SubscriptionStarted.type, SubscriptionEnded.type]),
+        workQueue(WorkQueues.moderationSubmissions, routingKeys: [StrategyVersionSubmitted.type, StrategyListingSubmitted.type]),
+        workQueue(WorkQueues.adminModeration, routingKeys: ["moderation.*"]),
     ].reduce(exchangesOnly) { $0.merged(with: $1) }
 
     /// A durable quorum work queue named `<service>.<purpose>` bound to `routingKeys` on the

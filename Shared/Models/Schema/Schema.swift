@@ -5,6 +5,7 @@ public enum Schema {
         Migration0002Strategies.migration,
         Migration0003Messaging.migration,
         Migration0004Profiles.migration,
+        Migration0005Moderation.migration,
     ]
 
     /// The version this build needs; services refuse to start on an older database.

@@ -2,11 +2,6 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-extension HTTPField.Name {
-    public static let requestID = Self("X-Request-Id")!
-    public static let realIP = Self("X-Real-IP")!
-}
-
 /// Gives every log line of a request the same id, taken from the edge's `X-Request-Id` when it
 /// sent a sane one, and echoes it back so a user's bug report can be matched to the logs.
 public struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {

@@ -1,0 +1,17 @@
+import HTTPTypes
+
+/// Header names HTTPTypes does not predefine.
+extension HTTPField.Name {
+    public static let requestID = known("X-Request-Id")
+    public static let realIP = known("X-Real-IP")
+    /// Server-sent events: where a reconnecting client left off.
+    public static let lastEventID = known("Last-Event-ID")
+    /// Tells nginx not to buffer a streamed response.
+    public static let accelBuffering = known("X-Accel-Buffering")
+
+    /// A name written in this file; `HTTPField.Name` only refuses names with invalid characters.
+    private static func known(_ name: String) -> Self {
+        guard let field = Self(name) else { preconditionFailure("\(name) is not a valid header name") }
+        return field
+    }
+}
