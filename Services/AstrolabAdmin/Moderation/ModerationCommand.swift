@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+
+/// `astrolab-admin moderation …`: review cases from the terminal.
+struct ModerationCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "moderation",
+        abstract: "Review strategies: watch events, list, show, approve and reject cases.",
+        subcommands: [WatchCommand.self, ListCommand.self, ShowCommand.self, ApproveCommand.self, RejectCommand.self]
+    )
+}
+
+/// Options the HTTP commands share.
+struct APIOptions: ParsableArguments {
+    @Option(help: "Where the login kept the tokens (default: $ASTROLAB_ADMIN_CONFIG or ~/.config/astrolab/admin.json).")
+    var config: String?
+
+    @Flag(help: "Print the API's JSON instead of text.")
+    var json = false
+
+    func api() throws -> AdminAPI {
+        try AdminAPI(credentialsPath: config ?? AdminCredentials.defaultPath)
+    }
+}
+
+struct ListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List review cases, oldest first.")
+
+    @OptionGroup var options: APIOptions
+
+    @Option(help: "open, approved, rejected or superseded.")
+    var status = "open"
+
+    @Flag(help: "List cases of every status.")
+    var all = false
+
+    func run() async throws {
+        var api = try options.api()
+        var cursor: String?
+        repeat {
+            var query = [all ? nil : "status=\(status)", "limit=100", cursor.map { "cursor=\($0)" }].compactMap { $0 }.joined(separator: "&")
+            query = query.isEmpty ? "" : "?" + query
+            let page = try JSONDecoder().decode(CasePage.self, from: try await api.call("GET", "/v1/moderation/cases" + query))
+            for reviewCase in page.items {
+                print(options.json ? reviewCase.jsonLine : reviewCase.summaryLine)
+            }
+            cursor = page.nextCursor
+        } while cursor != nil
+    }
+}
+
+struct ShowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one case with its automated checks.")
+
+    @OptionGroup var options: APIOptions
+
+    @Argument(help: "The case id.")
+    var id: String
+
+    func run() async throws {
+        var api = try options.api()
+        let body = try await api.call("GET", "/v1/moderation/cases/\(try CaseSummary.validated(id))")
+        if options.json {
+            print(String(decoding: body, as: UTF8.self))
+        } else {
+            print(try JSONDecoder().decode(CaseSummary.self, from: body).details)
+        }
+    }
+}
+
+struct ApproveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "approve", abstract: "Approve a case: the strategy (or version) goes public.")
+
+    @OptionGroup var options: APIOptions
+
+    @Argument(help: "The case id.")
+    var id: String
+
+    @Option(help: "A note for the record.")
+    var note: String?
+
+    func run() async throws {
+        var api = try options.api()
+        let body = try await api.call("POST", "/v1/moderation/cases/\(try CaseSummary.validated(id))/approve", json: ["note": note])
+        print(options.json ? String(decoding: body, as: UTF8.self) : try JSONDecoder().decode(CaseSummary.self, from: body).summaryLine)
+    }
+}
+
+struct RejectCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "reject", abstract: "Reject a case with a reason the author will read.")
+
+    @OptionGroup var options: APIOptions
+
+    @Argument(help: "The case id.")
+    var id: String
+
+    @Option(help: "Why, in words the author can act on.")
+    var reason: String
+
+    func run() async throws {
+        var api = try options.api()
+        let body = try await api.call("POST", "/v1/moderation/cases/\(try CaseSummary.validated(id))/reject", json: ["reason": reason])
+        print(options.json ? String(decoding: body, as: UTF8.self) : try JSONDecoder().decode(CaseSummary.self, from: body).summaryLine)
+    }
+}
