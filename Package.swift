@@ -200,6 +200,8 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "Models",
+                "ServiceKit",
+                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -275,6 +277,21 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/ProfilesTests",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ModerationTests",
+            dependencies: [
+                "Moderation", "Profiles", "AstrolabAdmin", "Messaging", "Models", "ServiceKit", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Tests/ModerationTests",
             swiftSettings: strictSettings
         ),
     ]

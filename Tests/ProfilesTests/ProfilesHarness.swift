@@ -13,18 +13,12 @@ import Testing
 
 @testable import Profiles
 
-/// A signed-in test user: their id and an access token.
-struct TestUser {
-    let id: UUID
-    let token: String
-}
-
 /// A fresh database, a broker, a movable clock and a token signer: everything one profiles test needs.
 struct ProfilesHarness {
     let database: TestDatabase
     let amqpURL: String
     let clock = ManualClock()
-    let signingKey = ES256PrivateKey()
+    let accounts = TestAccounts()
 
     static let logger: Logger = {
         var logger = Logger(label: "profiles-test")
@@ -46,7 +40,7 @@ struct ProfilesHarness {
             environment: EnvironmentReader([
                 "DATABASE_URL": database.url,
                 "AMQP_URL": amqpURL,
-                "JWT_PUBLIC_KEY": signingKey.publicKey.pemRepresentation,
+                "JWT_PUBLIC_KEY": accounts.publicKeyPEM,
                 "LOG_LEVEL": "warning",
             ])
         )
@@ -58,20 +52,7 @@ struct ProfilesHarness {
 
     /// A user in the database and an access token for them, as accounts would issue it.
     func user(_ name: String, admin: Bool = false) async throws -> TestUser {
-        let email = "\(name)-\(UUID().uuidString.prefix(8))@example.com".lowercased()
-        let user = try await database.withClient { client in
-            let users = PostgresUserRepository(client: client, logger: Self.logger)
-            let user = try await users.create(email: email, displayName: name, passwordHash: "unused", at: clock.now())
-            if admin { _ = try await users.grantAdmin(email: email) }
-            return user
-        }
-        let keys = JWTKeyCollection()
-        await keys.add(ecdsa: signingKey)
-        let claims = AccessTokenClaims(
-            userId: user.id, roles: admin ? ["user", "admin"] : ["user"], issuedAt: clock.now(),
-            expiresAt: clock.now().addingTimeInterval(900), issuer: "astrolab", audience: "astrolab", tokenId: UUID().uuidString
-        )
-        return TestUser(id: user.id, token: try await keys.sign(claims))
+        try await accounts.user(name, admin: admin, in: database, at: clock.now())
     }
 
     /// Puts `event` in this database's outbox: the service's own relay publishes it to the broker
@@ -87,35 +68,6 @@ struct ProfilesHarness {
     /// How many events of `type` the profiles service has written to its outbox.
     func outboxCount(_ type: String) async throws -> Int {
         try await database.count("SELECT count(*)::int FROM outbox WHERE type = \(type)")
-    }
-}
-
-/// Profile-service flows driven like a client would.
-extension TestClientProtocol {
-    func createStrategy(
-        _ user: TestUser, name: String = "BTC dip hunter", description: String = "Buys the dips.", kind: String = "profile",
-        exchange: String? = nil, pairs: [String]? = nil
-    ) async throws -> [String: Any] {
-        var body: [String: Any] = ["name": name, "description": description, "kind": kind]
-        if let exchange { body["exchange"] = exchange }
-        if let pairs { body["pairs"] = pairs }
-        let response = try await send(.post, "/v1/strategies", json: body, token: user.token)
-        #expect(response.status == .created, "create strategy: \(response.bodyString)")
-        return try response.jsonObject()
-    }
-
-    func createStrategyId(_ user: TestUser, name: String = "BTC dip hunter", kind: String = "profile", exchange: String? = nil, pairs: [String]? = nil) async throws -> String {
-        try #require(try await createStrategy(user, name: name, kind: kind, exchange: exchange, pairs: pairs)["id"] as? String)
-    }
-
-    func upload(_ zip: [UInt8], to strategyId: String, as user: TestUser, contentType: String? = "application/zip") async throws -> TestResponse {
-        try await send(.post, "/v1/strategies/\(strategyId)/versions", bytes: zip, contentType: contentType, token: user.token)
-    }
-
-    func strategy(_ id: String, as user: TestUser?) async throws -> [String: Any] {
-        let response = try await send(.get, "/v1/strategies/\(id)", token: user?.token)
-        #expect(response.status == .ok, "get strategy: \(response.bodyString)")
-        return try response.jsonObject()
     }
 }
 

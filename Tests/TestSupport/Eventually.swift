@@ -1,6 +1,10 @@
 /// Why `eventually` gave up.
 public struct NeverHappened: Error, CustomStringConvertible {
     public let description: String
+
+    public init(description: String) {
+        self.description = description
+    }
 }
 
 /// Polls `condition` until it holds. The limit only bounds how long a broken build hangs; it is

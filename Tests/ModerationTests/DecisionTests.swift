@@ -1,0 +1,91 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Models
+import NIOCore
+import PostgresNIO
+import TestSupport
+import Testing
+
+@Suite("Moderation decisions and access", .timeLimit(.minutes(3)))
+struct DecisionTests {
+    @Test("non-admins get 403 and anonymous callers 401 on every moderation endpoint")
+    func access() async throws {
+        let harness = try await ModerationHarness.make()
+        let author = try await harness.user("Author")
+        let (_, caseId) = try await harness.openCase(author: author)
+        try await harness.moderationApp().test(.router) { client in
+            let endpoints: [(HTTPRequest.Method, String, [String: Any]?)] = [
+                (.get, "/v1/moderation/cases?status=open", nil), (.get, "/v1/moderation/cases/\(caseId)", nil),
+                (.post, "/v1/moderation/cases/\(caseId)/approve", [:]), (.post, "/v1/moderation/cases/\(caseId)/reject", ["reason": "no"]),
+                (.get, "/v1/moderation/events", nil),
+            ]
+            for (method, path, body) in endpoints {
+                try await client.send(method, path, json: body, token: author.token).expectProblem(.forbidden)
+                try await client.send(method, path, json: body).expectProblem(.unauthorized)
+            }
+            #expect(try await harness.count("SELECT count(*)::int FROM moderation_decisions") == 0)
+        }
+    }
+
+    @Test("reject needs a reason; a decided case is 409; unknown cases are 404")
+    func rules() async throws {
+        let harness = try await ModerationHarness.make()
+        let author = try await harness.user("Author")
+        let admin = try await harness.user("Admin", admin: true)
+        let (strategyId, caseId) = try await harness.openCase(author: author)
+        try await harness.moderationApp().test(.router) { client in
+            let missing = try await client.send(.post, "/v1/moderation/cases/\(caseId)/reject", json: [:], token: admin.token).expectProblem(.unprocessableContent)
+            #expect((missing["errors"] as? [[String: Any]])?.first?["field"] as? String == "reason")
+            try await client.send(.post, "/v1/moderation/cases/\(caseId)/reject", json: ["reason": " \n "], token: admin.token).expectProblem(.unprocessableContent)
+            try await client.send(.post, "/v1/moderation/cases/\(caseId)/approve", json: ["note": 5], token: admin.token).expectProblem(.unprocessableContent)
+            try await client.send(.get, "/v1/moderation/cases/\(UUID())", token: admin.token).expectProblem(.notFound)
+            try await client.send(.get, "/v1/moderation/cases/not-a-uuid", token: admin.token).expectProblem(.notFound)
+            try await client.send(.get, "/v1/moderation/cases?status=closed", token: admin.token).expectProblem(.unprocessableContent)
+
+            let shown = try await client.send(.get, "/v1/moderation/cases/\(caseId)", token: admin.token).jsonObject()
+            #expect(shown["status"] as? String == "open")
+            #expect(shown["strategyId"] as? String == strategyId)
+            #expect(shown["decidedAt"] is NSNull && shown["moderator"] is NSNull && shown["reason"] is NSNull)
+
+            #expect(try await client.send(.post, "/v1/moderation/cases/\(caseId)/approve", json: [:], token: admin.token).status == .ok)
+            try await client.send(.post, "/v1/moderation/cases/\(caseId)/approve", json: [:], token: admin.token).expectProblem(.conflict)
+            try await client.send(.post, "/v1/moderation/cases/\(caseId)/reject", json: ["reason": "changed my mind"], token: admin.token).expectProblem(.conflict)
+            #expect(try await harness.count("SELECT count(*)::int FROM moderation_decisions") == 1)
+            #expect(try await harness.count("SELECT count(*)::int FROM outbox WHERE type = 'moderation.case_approved'") == 1)
+            #expect(try await harness.count("SELECT count(*)::int FROM outbox WHERE type = 'moderation.case_rejected'") == 0)
+        }
+    }
+
+    @Test("admins deciding at once produce exactly one decision")
+    func concurrentDecisions() async throws {
+        let harness = try await ModerationHarness.make()
+        let author = try await harness.user("Author")
+        var created: [TestUser] = []
+        for index in 0..<4 { created.append(try await harness.user("Admin \(index)", admin: true)) }
+        let admins = created
+        let (_, caseId) = try await harness.openCase(author: author)
+        try await harness.moderationApp().test(.router) { client in
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for (index, admin) in admins.enumerated() {
+                    for round in 0..<3 {
+                        group.addTask {
+                            let approve = (index + round).isMultiple(of: 2)
+                            return try await client.send(
+                                .post, "/v1/moderation/cases/\(caseId)/\(approve ? "approve" : "reject")",
+                                json: approve ? [:] : ["reason": "admin \(index) says no"], token: admin.token
+                            ).status
+                        }
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .ok }.count == 1)
+            #expect(statuses.filter { $0 == .conflict }.count == 11)
+            #expect(try await harness.count("SELECT count(*)::int FROM moderation_decisions") == 1)
+            #expect(try await harness.count("SELECT count(*)::int FROM outbox WHERE type LIKE 'moderation.case_%ed' AND type <> 'moderation.case_opened'") == 1)
+            let decided = try await client.send(.get, "/v1/moderation/cases/\(caseId)", token: admins[0].token).jsonObject()
+            #expect(["approved", "rejected"].contains(decided["status"] as? String ?? ""))
+        }
+    }
+}
