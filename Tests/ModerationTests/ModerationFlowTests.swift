@@ -75,7 +75,7 @@ struct ModerationFlowTests {
         let admin = try await harness.user("Admin", admin: true)
         var configuration = try AMQPConfiguration(url: harness.amqpURL)
         configuration.publishTimeout = .seconds(10)
-        let emitter = AMQPConnection(name: "test-emitter", configuration: configuration, topology: .exchangesOnly, logger: ModerationHarness.logger)
+        let emitter = AMQPConnection(name: "test-emitter", configuration: configuration, topology: .astrolab, logger: ModerationHarness.logger)
         try await harness.profilesApp().test(.router) { profiles in
             try await harness.moderationApp().test(.router) { moderation in
                 try await withServices([emitter], logger: ModerationHarness.logger) {

@@ -88,7 +88,7 @@ struct ReviewOutcomeTests {
         let harness = try await ProfilesHarness.make(isolatedBroker: true)
         var configuration = try AMQPConfiguration(url: harness.amqpURL)
         configuration.publishTimeout = .seconds(10)
-        let emitter = AMQPConnection(name: "test-emitter", configuration: configuration, topology: .exchangesOnly, logger: ProfilesHarness.logger)
+        let emitter = AMQPConnection(name: "test-emitter", configuration: configuration, topology: .astrolab, logger: ProfilesHarness.logger)
         try await harness.app().test(.router) { client in
             try await withServices([emitter], logger: ProfilesHarness.logger) {
                 let author = try await harness.user("Author")
