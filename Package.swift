@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "accounts", targets: ["Accounts"]),
         .executable(name: "profiles", targets: ["Profiles"]),
         .executable(name: "moderation", targets: ["Moderation"]),
+        .executable(name: "subscriptions", targets: ["Subscriptions"]),
         .executable(name: "astrolab-admin", targets: ["AstrolabAdmin"]),
         .executable(name: "messaging-benchmark", targets: ["MessagingBenchmark"]),
         .executable(name: "profile-benchmark", targets: ["ProfileBenchmark"]),
@@ -154,6 +155,18 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .executableTarget(
+            name: "Subscriptions",
+            dependencies: [
+                "Models",
+                "ServiceKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/Subscriptions",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
             name: "AstrolabAdmin",
             dependencies: [
                 "Messaging",
@@ -277,6 +290,19 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/ProfilesTests",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SubscriptionsTests",
+            dependencies: [
+                "Subscriptions", "Profiles", "Models", "OctoBotFormats", "ServiceKit", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Tests/SubscriptionsTests",
             swiftSettings: strictSettings
         ),
         .testTarget(

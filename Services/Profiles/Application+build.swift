@@ -26,6 +26,10 @@ func buildApplication(
     LogoController(strategies: strategies, access: access, maxBytes: configuration.maxLogoBytes, clock: clock)
         .addRoutes(to: router.group("v1/strategies"))
     CatalogController(strategies: strategies).addRoutes(to: router.group("v1/catalog"))
+    DownloadController(
+        database: database, logger: log, strategies: strategies, versions: PostgresProfileVersionRepository(client: database, logger: log),
+        cache: ZipCache(capacityBytes: configuration.downloadCacheBytes), clock: clock
+    ).addRoutes(to: router.group("d"))
 
     return runtime.makeApplication(
         router: router,

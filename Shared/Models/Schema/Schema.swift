@@ -6,6 +6,7 @@ public enum Schema {
         Migration0003Messaging.migration,
         Migration0004Profiles.migration,
         Migration0005Moderation.migration,
+        Migration0006Subscriptions.migration,
     ]
 
     /// The version this build needs; services refuse to start on an older database.

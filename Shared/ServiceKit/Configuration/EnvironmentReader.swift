@@ -47,4 +47,16 @@ public struct EnvironmentReader: Sendable {
         }
         return string(name).map { $0.replacingOccurrences(of: "\\n", with: "\n") }
     }
+
+    /// A secret given inline (`NAME`) or as a file path (`NAME_FILE`, for Docker secrets), trimmed.
+    public func secret(_ name: String) throws -> String? {
+        if let path = string("\(name)_FILE") {
+            do {
+                return try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            } catch {
+                throw Invalid(description: "\(name)_FILE: cannot read \(path): \(error)")
+            }
+        }
+        return string(name)
+    }
 }

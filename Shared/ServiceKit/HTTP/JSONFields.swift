@@ -53,6 +53,19 @@ public struct JSONFields: Sendable {
         return optionalStringArray(field, maxCount: maxCount)
     }
 
+    /// A whole number (JSON has only one number type: `3.0` counts, `3.5` does not).
+    public mutating func requiredInt(_ field: String) -> Int? {
+        guard let value = object[field], value != .null else {
+            reject(field, "is required")
+            return nil
+        }
+        guard case .number(let number) = value, number == number.rounded(), abs(number) < 1e15 else {
+            reject(field, "must be a whole number, got \(value.typeName)")
+            return nil
+        }
+        return Int(number)
+    }
+
     private mutating func string(_ value: JSONValue, field: String) -> String? {
         guard case .string(let string) = value else {
             reject(field, "must be a string, got \(value.typeName)")

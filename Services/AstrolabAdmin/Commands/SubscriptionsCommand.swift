@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import Models
+
+/// `astrolab-admin subscriptions …`: subscriptions managed by an operator.
+struct SubscriptionsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "subscriptions",
+        abstract: "Manage subscriptions.",
+        subcommands: [GrantCommand.self]
+    )
+}
+
+/// `astrolab-admin subscriptions grant --email X --strategy ID --days N`: a subscription that
+/// ends after N days (private-strategy members, trials). An active one gets the new end date.
+struct GrantCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "grant",
+        abstract: "Give an account a subscription to a strategy for a number of days."
+    )
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "Email of the account.")
+    var email: String
+
+    @Option(help: "The strategy identifier.")
+    var strategy: String
+
+    @Option(help: "How many days the subscription lasts (1 to 3660).")
+    var days: Int
+
+    @Option(help: "The secret download tokens derive from (default: $DOWNLOAD_TOKEN_SECRET or the file in $DOWNLOAD_TOKEN_SECRET_FILE).")
+    var downloadTokenSecret: String?
+
+    @Option(help: "The public origin download URLs start with (default: $PUBLIC_BASE_URL or http://localhost:8080).")
+    var publicBaseURL: String?
+
+    func validate() throws {
+        guard (1...3660).contains(days) else { throw ValidationError("--days must be 1 to 3660.") }
+        guard StrategyID.isValid(strategy) else { throw ValidationError("--strategy must be a strategy identifier.") }
+    }
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let secret = try downloadTokenSecret ?? environment["DOWNLOAD_TOKEN_SECRET"]
+            ?? environment["DOWNLOAD_TOKEN_SECRET_FILE"].map { try String(contentsOfFile: $0, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) }
+        guard let secret else { throw ValidationError("Give --download-token-secret or set DOWNLOAD_TOKEN_SECRET(_FILE), as for the subscriptions service.") }
+        let tokens = try DownloadTokenIssuer(secret: secret)
+        let email = self.email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let (strategy, days) = (self.strategy, self.days)
+        let subscription = try await database.withClient { client, logger in
+            guard let user = try await PostgresUserRepository(client: client, logger: logger).findCredentials(email: email)?.user else {
+                throw ValidationError("No account has the email \(email).")
+            }
+            let now = Date()
+            return try await PostgresSubscriptionRepository(client: client, logger: logger, tokens: tokens).grant(
+                userId: user.id, strategyId: strategy, endsAt: now.addingTimeInterval(Double(days) * 86_400), grantedBy: nil, at: now
+            )
+        }
+        guard let subscription else { throw ValidationError("No strategy \(strategy).") }
+        let base = publicBaseURL ?? environment["PUBLIC_BASE_URL"] ?? "http://localhost:8080"
+        print("\(email) follows \(strategy) until \(subscription.endsAt.map { $0.formatted(.iso8601) } ?? "-")")
+        print("download URL: \(tokens.downloadURL(for: subscription, publicBaseURL: base) ?? "-")")
+    }
+}

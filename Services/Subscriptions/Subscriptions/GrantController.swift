@@ -1,0 +1,47 @@
+import Foundation
+import Hummingbird
+import Models
+import ServiceKit
+
+/// `POST /v1/subscriptions/grants` (admins): a subscription with an end date for a user, as
+/// members of a private strategy get; also `astrolab-admin subscriptions grant`.
+struct GrantController: Sendable {
+    let subscriptions: any SubscriptionRepository
+    let users: any UserRepository
+    let urls: DownloadURLs
+    let clock: any WallClock
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post { request, context in
+            let admin = try context.requireAdmin()
+            let body = try await request.decodeJSONBody(GrantRequest.self)
+            guard let user = try await users.findCredentials(email: body.email)?.user else {
+                throw ProblemDetails.validation([.init(field: "email", message: "no account has this email")])
+            }
+            let now = clock.now()
+            guard let subscription = try await subscriptions.grant(
+                userId: user.id, strategyId: body.strategyId, endsAt: now.addingTimeInterval(Double(body.days) * 86_400),
+                grantedBy: admin.userId, at: now
+            ) else { throw ProblemDetails.notFound("No strategy \(body.strategyId).") }
+            return EditedResponse(status: .created, response: SubscriptionResponse(subscription, urls: urls))
+        }
+    }
+}
+
+/// `POST /v1/subscriptions/grants` body: `{email, strategyId, days}`.
+struct GrantRequest: JSONRequestBody {
+    static let maxDays = 3660
+    let email: String
+    let strategyId: String
+    let days: Int
+
+    init(fields: inout JSONFields) {
+        email = fields.requiredString("email")?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() ?? ""
+        let id = fields.requiredString("strategyId")
+        if let id, !StrategyID.isValid(id) { fields.reject("strategyId", "must be a strategy identifier") }
+        strategyId = id ?? ""
+        let days = fields.requiredInt("days")
+        if let days, !(1...Self.maxDays).contains(days) { fields.reject("days", "must be 1 to \(Self.maxDays)") }
+        self.days = days ?? 0
+    }
+}

@@ -1,0 +1,23 @@
+import Foundation
+import ServiceKit
+
+/// The subscriptions service's settings: the shared ones, the secret download tokens derive
+/// from, and the expiry sweep's pace.
+struct SubscriptionsConfiguration: Sendable {
+    var service: ServiceConfiguration
+    /// HMAC key of download tokens: changing it invalidates every download URL.
+    var downloadTokenSecret: String
+    var expiryInterval: Duration
+
+    init(environment env: EnvironmentReader = EnvironmentReader()) throws {
+        service = try ServiceConfiguration(environment: env, defaultPort: 8084)
+        guard let secret = try env.secret("DOWNLOAD_TOKEN_SECRET") else {
+            throw EnvironmentReader.Invalid(
+                description: "DOWNLOAD_TOKEN_SECRET_FILE (or DOWNLOAD_TOKEN_SECRET) must hold the secret download URLs derive from; "
+                    + "make one with: openssl rand -base64 48"
+            )
+        }
+        downloadTokenSecret = secret
+        expiryInterval = .seconds(try env.int("EXPIRY_INTERVAL_SECONDS", default: 30, range: 1...3600))
+    }
+}

@@ -1,0 +1,23 @@
+import Foundation
+
+/// A user's subscription to a strategy: while active, they may download its profile and follow
+/// its signals.
+public struct Subscription: Sendable, Equatable {
+    public enum Status: String, Codable, Sendable {
+        case active
+        case cancelled
+        case expired
+        case revoked
+    }
+
+    public let id: UUID
+    public let userId: UUID
+    public let strategyId: String
+    public let strategySlug: String
+    public let status: Status
+    public let startedAt: Date
+    public let endsAt: Date?
+    public let endedAt: Date?
+    /// The current download grant (only while active).
+    public let grantId: UUID?
+}
