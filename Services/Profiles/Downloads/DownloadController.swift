@@ -24,31 +24,31 @@ struct DownloadController: Sendable {
             let file = context.parameters.get("file") ?? ""
             // The grant query runs for every request, well-formed or not, known or not.
             let target = try await DownloadGrants.resolve(token: token, at: clock.now(), client: database, logger: logger)
-            guard let target, file == "\(target.slug).zip", let strategy = try await strategies.find(id: target.strategyId),
-                let zip = try await zip(of: strategy)
-            else { throw ProblemDetails.notFound("Unknown or revoked download link.") }
+            guard let target, file == "\(target.slug).zip", let zip = try await zip(of: target) else {
+                throw ProblemDetails.notFound("Unknown or revoked download link.")
+            }
             return ZipResponse(bytes: zip, fileName: file, cacheControl: "private, no-cache")
         }
     }
 
-    private func zip(of strategy: Strategy) async throws -> [UInt8]? {
+    private func zip(of strategy: DownloadTarget) async throws -> [UInt8]? {
         switch strategy.kind {
         case .profile:
             guard let version = strategy.currentVersion else { return nil }
             if let cached = await cache.bytes(for: version.sha256) { return cached }
-            guard let bytes = try await versions.zip(strategyId: strategy.id, number: version.number) else { return nil }
+            guard let bytes = try await versions.zip(strategyId: strategy.strategyId, number: version.number) else { return nil }
             await cache.store(bytes, for: version.sha256)
             return bytes
         case .signals:
-            guard let exchange = strategy.exchange, !strategy.pairs.isEmpty else { return nil }
-            let key = "follower:\(strategy.id):\(strategy.updatedAt.timeIntervalSince1970)"
+            guard let exchange = strategy.exchanges.first, !strategy.pairs.isEmpty else { return nil }
+            let key = "follower:\(strategy.strategyId):\(strategy.updatedAt.timeIntervalSince1970)"
             if let cached = await cache.bytes(for: key) { return cached }
-            let logo = try await strategies.logo(strategyId: strategy.id)
+            let logo = try await strategies.logo(strategyId: strategy.strategyId)
             let avatar = logo.flatMap { logo in
                 ImageFormat(rawValue: logo.contentType).map { FollowerProfile.Avatar(fileName: "logo.\($0.fileExtension)", bytes: logo.bytes) }
             }
             let bytes = try FollowerProfile(
-                strategyId: strategy.id, name: strategy.name, description: strategy.description, exchange: exchange,
+                strategyId: strategy.strategyId, name: strategy.name, description: strategy.description, exchange: exchange,
                 pairs: strategy.pairs, avatar: avatar
             ).zip()
             await cache.store(bytes, for: key)
