@@ -9,6 +9,8 @@ public protocol DeviceRepository: Sendable {
     func list(userId: UUID) async throws -> [Device]
     /// Deletes one of the user's own devices (emitting `device.deleted`); false when the user has no such device.
     func delete(id: UUID, userId: UUID, at: Date) async throws -> Bool
+    /// A device that is not deleted, by id (the MQTT username a bot connects with).
+    func findActive(id: UUID) async throws -> Device?
 }
 
 public struct PostgresDeviceRepository: DeviceRepository {
@@ -62,5 +64,15 @@ public struct PostgresDeviceRepository: DeviceRepository {
             }
             return deleted
         }
+    }
+
+    public func findActive(id: UUID) async throws -> Device? {
+        let rows = try await client.query(
+            "SELECT id, user_id, name, created_at FROM devices WHERE id = \(id) AND deleted_at IS NULL", logger: logger
+        )
+        for try await (id, userId, name, createdAt) in rows.decode((UUID, UUID, String, Date).self) {
+            return Device(id: id, userId: userId, name: name, createdAt: createdAt)
+        }
+        return nil
     }
 }

@@ -7,6 +7,7 @@ public enum Schema {
         Migration0004Profiles.migration,
         Migration0005Moderation.migration,
         Migration0006Subscriptions.migration,
+        Migration0007Signals.migration,
     ]
 
     /// The version this build needs; services refuse to start on an older database.

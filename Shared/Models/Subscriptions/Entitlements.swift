@@ -6,18 +6,37 @@ import PostgresNIO
 /// admin, or a subscriber whose subscription is active and not past its end. Downloads and every
 /// signal path ask here, so the rule lives in one place.
 public enum Entitlements {
-    public static func mayFollow(userId: UUID, isAdmin: Bool, strategyId: String, at now: Date, client: PostgresClient, logger: Logger) async throws -> Bool {
-        if isAdmin { return true }
-        return try await client.query(
+    /// Whether `userId` may follow `strategyId` now, and until when (an admin, the author or an
+    /// open-ended subscription: nil, for as long as it lasts).
+    public enum Access: Sendable, Equatable {
+        case denied
+        case allowed(until: Date?)
+    }
+
+    public static func access(userId: UUID, isAdmin: Bool, strategyId: String, at now: Date, client: PostgresClient, logger: Logger) async throws -> Access {
+        if isAdmin { return .allowed(until: nil) }
+        let rows = try await client.query(
             """
-            SELECT 1 FROM strategies WHERE id = \(strategyId) AND author_id = \(userId)
+            SELECT NULL::timestamptz FROM strategies WHERE id = \(strategyId) AND author_id = \(userId)
             UNION ALL
-            SELECT 1 FROM subscriptions
+            SELECT ends_at FROM subscriptions
             WHERE user_id = \(userId) AND strategy_id = \(strategyId) AND status = 'active' AND (ends_at IS NULL OR ends_at > \(now))
-            LIMIT 1
             """,
             logger: logger
-        ).containsRows()
+        )
+        var allowed = false
+        var until: Date?
+        var unlimited = false
+        for try await endsAt in rows.decode(Date?.self) {
+            allowed = true
+            if let endsAt { until = max(until ?? endsAt, endsAt) } else { unlimited = true }
+        }
+        guard allowed else { return .denied }
+        return .allowed(until: unlimited ? nil : until)
+    }
+
+    public static func mayFollow(userId: UUID, isAdmin: Bool, strategyId: String, at now: Date, client: PostgresClient, logger: Logger) async throws -> Bool {
+        try await access(userId: userId, isAdmin: isAdmin, strategyId: strategyId, at: now, client: client, logger: logger) != .denied
     }
 }
 

@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import Messaging
 import Models
@@ -74,11 +75,13 @@ public struct ServiceRuntime: Sendable {
     /// relay and `services`, started together; it refuses to serve on a schema older than this
     /// build needs. On shutdown the server stops first, then `services` (consumers finish what
     /// they hold), the relay, the broker connection, the database.
+    /// `server` is HTTP/1.1 unless a service also accepts WebSocket upgrades.
     public func makeApplication(
-        router: Router<AppRequestContext>, services: [any Service] = []
+        router: Router<AppRequestContext>, server: HTTPServerBuilder = .http1(), services: [any Service] = []
     ) -> some ApplicationProtocol {
         var app = Application(
             router: router,
+            server: server,
             configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: name),
             logger: logger
         )

@@ -1,0 +1,79 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Models
+import NIOCore
+import PostgresNIO
+import ServiceKit
+
+/// `GET /v1/signals/{id}?after=&limit=` for entitled readers, and `GET /v1/signals/{id}/head`,
+/// the public commitment to a published strategy's log.
+struct SignalHistoryController: Sendable {
+    static let maxLimit = 500
+
+    let database: PostgresClient
+    let logger: Logger
+    let strategies: any StrategyRepository
+    let clock: any WallClock
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get(":strategyId/head") { _, context in
+            let strategy = try await visibleStrategy(context)
+            let head = try await SignalLog.head(of: strategy.id, client: database, logger: logger)
+            return HeadResponse(seq: head.seq, hash: SignalRecord.hex(head.hash))
+        }
+        group.get(":strategyId") { request, context in
+            guard let identity = context.identity else { throw ProblemDetails.unauthorized("Sign in to read a strategy's signals.") }
+            let strategy = try await visibleStrategy(context)
+            guard try await FollowAccess.allows(identity, strategyId: strategy.id, at: clock.now(), database: database, logger: logger) else {
+                throw ProblemDetails.forbidden("Subscribe to the strategy to read its signals.")
+            }
+            let parameters = request.uri.queryParameters
+            var errors: [ProblemDetails.FieldError] = []
+            let after = parameters["after"].map { Int64(String($0)) } ?? 0
+            if after == nil || after.map({ $0 < 0 }) == true { errors.append(.init(field: "after", message: "must be a sequence number (0 or more)")) }
+            let limit = parameters["limit"].map { Int(String($0)) } ?? 100
+            if limit == nil || limit.map({ $0 < 1 }) == true { errors.append(.init(field: "limit", message: "must be a positive integer")) }
+            guard errors.isEmpty, let after, let limit else { throw ProblemDetails.validation(errors) }
+            let page = min(limit, Self.maxLimit)
+            let records = try await SignalLog.records(of: strategy.id, after: after, limit: page, client: database, logger: logger)
+            // Records are embedded as stored, byte for byte.
+            var body = Array("{\"items\":[".utf8)
+            for (index, record) in records.enumerated() {
+                if index > 0 { body.append(UInt8(ascii: ",")) }
+                body += record.json
+            }
+            body += Array("],\"nextAfter\":\(records.count == page ? String(records.last?.seq ?? after) : "null")}".utf8)
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        }
+    }
+
+    /// Published strategies are visible to all; others to their author and admins (404 otherwise).
+    private func visibleStrategy(_ context: AppRequestContext) async throws -> Strategy {
+        guard let id = context.parameters.get("strategyId"), StrategyID.isValid(id), let strategy = try await strategies.find(id: id),
+            strategy.isVisible(to: context.identity?.userId, isAdmin: context.identity?.isAdmin ?? false)
+        else { throw ProblemDetails.notFound("No such strategy.") }
+        return strategy
+    }
+}
+
+struct HeadResponse: ResponseEncodable {
+    let seq: Int64
+    let hash: String
+}
+
+/// Following rules for a credential: users and `signals:follow` API keys (limited to the
+/// strategies they name, if any) may follow what `Entitlements` allows their user.
+enum FollowAccess {
+    static func access(_ principal: Principal, strategyId: String, at now: Date, database: PostgresClient, logger: Logger) async throws -> Entitlements.Access {
+        if case .apiKey(_, let scopes, let strategyIds) = principal.credential {
+            guard scopes.contains(.signalsFollow), strategyIds.isEmpty || strategyIds.contains(strategyId) else { return .denied }
+        }
+        return try await Entitlements.access(userId: principal.userId, isAdmin: principal.isAdmin, strategyId: strategyId, at: now, client: database, logger: logger)
+    }
+
+    static func allows(_ principal: Principal, strategyId: String, at now: Date, database: PostgresClient, logger: Logger) async throws -> Bool {
+        try await access(principal, strategyId: strategyId, at: now, database: database, logger: logger) != .denied
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+
+/// A token bucket per strategy: a bot may burst, but not flood its followers. Per relay
+/// instance (the edge spreads an emitter's requests, so the effective limit scales with replicas).
+actor EmitRateLimiter {
+    private struct Bucket {
+        var tokens: Double
+        var updated: ContinuousClock.Instant
+    }
+
+    private let ratePerSecond: Double
+    private let burst: Double
+    private var buckets: [String: Bucket] = [:]
+
+    init(ratePerSecond: Double, burst: Double) {
+        self.ratePerSecond = ratePerSecond
+        self.burst = burst
+    }
+
+    /// Takes a token for `strategyId`; returns the seconds to wait when there is none.
+    func take(_ strategyId: String) -> Double? {
+        let now = ContinuousClock.now
+        var bucket = buckets[strategyId] ?? Bucket(tokens: burst, updated: now)
+        let elapsed = now - bucket.updated
+        bucket.tokens = min(burst, bucket.tokens + (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18) * ratePerSecond)
+        bucket.updated = now
+        defer { buckets[strategyId] = bucket }
+        guard bucket.tokens >= 1 else { return (1 - bucket.tokens) / ratePerSecond }
+        bucket.tokens -= 1
+        if buckets.count > 10_000 { buckets = buckets.filter { $0.value.tokens < burst } }
+        return nil
+    }
+}

@@ -1,0 +1,276 @@
+import CompressNIO
+import Foundation
+import Logging
+import Models
+import NIOCore
+import PostgresNIO
+import Synchronization
+
+/// One MQTT connection: CONNECT as a device, SUBSCRIBE to strategies the device's user may
+/// follow, QoS 1 delivery with a bounded in-flight window, keep-alive, and PUBLISH of signals
+/// from the strategy author's own devices. Anything outside the protocol closes this connection.
+final class MQTTSession: Sendable {
+    struct Context: Sendable {
+        let hub: RelayHub
+        let ingest: SignalIngest
+        let database: PostgresClient
+        let strategies: any StrategyRepository
+        let devices: any DeviceRepository
+        let users: any UserRepository
+        let buffer: Int
+        let inflightWindow: Int
+        let clock: any WallClock
+        let logger: Logger
+    }
+
+    /// What the writer task sends, in order.
+    enum Outgoing: Sendable {
+        case control(MQTTPacket)
+        case record(LiveRecord)
+        case acknowledged(packetId: UInt16)
+    }
+
+    private struct Identity: Sendable {
+        let device: Device
+        let isAdmin: Bool
+    }
+
+    private struct Active: Sendable {
+        let subscription: FollowerSubscription
+        let task: Task<Void, Never>
+    }
+
+    let context: Context
+    let channel: NIOAsyncChannel<MQTTPacket, MQTTPacket>
+    private let outgoing: AsyncStream<Outgoing>
+    private let outgoingInput: AsyncStream<Outgoing>.Continuation
+    private let identity = Mutex<Identity?>(nil)
+    private let active = Mutex<[String: Active]>([:])
+    private let lastPacket = Mutex(ContinuousClock.now)
+    private let closed = Mutex(false)
+
+    init(context: Context, channel: NIOAsyncChannel<MQTTPacket, MQTTPacket>) {
+        self.context = context
+        self.channel = channel
+        (outgoing, outgoingInput) = AsyncStream.makeStream(of: Outgoing.self, bufferingPolicy: .bufferingOldest(context.buffer))
+    }
+
+    func run() async {
+        do {
+            try await channel.executeThenClose { inbound, outbound in
+                let writer = Task { await self.write(to: outbound) }
+                defer { writer.cancel() }
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        for try await packet in inbound {
+                            self.lastPacket.withLock { $0 = .now }
+                            guard try await self.handle(packet) else { break }
+                        }
+                    }
+                    group.addTask { try await self.enforceKeepAlive() }
+                    try await group.next()
+                    group.cancelAll()
+                }
+            }
+        } catch {
+            context.logger.debug("MQTT connection closed", metadata: ["reason": "\(error)"])
+        }
+        close()
+    }
+
+    /// Stops subscriptions and the connection; idempotent, callable from any task.
+    func close() {
+        guard closed.withLock({ (value: inout Bool) -> Bool in defer { value = true }; return !value }) else { return }
+        outgoingInput.finish()
+        let all = active.withLock { current -> [String: Active] in defer { current = [:] }; return current }
+        for (strategyId, entry) in all {
+            entry.subscription.finish()
+            entry.task.cancel()
+            Task { await context.hub.remove(entry.subscription, strategyId: strategyId) }
+        }
+        channel.channel.close(promise: nil)
+    }
+
+    private func enqueue(_ item: Outgoing) -> Bool {
+        if case .dropped = outgoingInput.yield(item) {
+            RelayMetrics.slowFollowerDisconnected()
+            close()
+            return false
+        }
+        return !closed.withLock { $0 }
+    }
+
+    /// Handles one packet; false ends the session.
+    private func handle(_ packet: MQTTPacket) async throws -> Bool {
+        guard let current = identity.withLock({ $0 }) else {
+            guard case .connect(let connect) = packet else { return false }  // anything before CONNECT
+            return await accept(connect)
+        }
+        switch packet {
+        case .subscribe(let packetId, let topics):
+            var codes: [UInt8] = []
+            for (filter, _) in topics { codes.append(await subscribe(filter, as: current)) }
+            return enqueue(.control(.suback(packetId: packetId, returnCodes: codes)))
+        case .unsubscribe(let packetId, let filters):
+            for filter in filters where filter.hasPrefix("t/") { stop(String(filter.dropFirst(2))) }
+            return enqueue(.control(.unsuback(packetId: packetId)))
+        case .publish(let publish):
+            return await ingest(publish, from: current)
+        case .puback(let packetId):
+            return enqueue(.acknowledged(packetId: packetId))
+        case .pingreq:
+            return enqueue(.control(.pingresp))
+        case .disconnect, .connect, .connack, .suback, .unsuback, .pingresp:
+            return false  // DISCONNECT ends it; the rest are protocol violations from a client
+        }
+    }
+
+    /// CONNECT: username = a device id; unknown or deleted devices are refused (0x05).
+    private func accept(_ connect: MQTTPacket.Connect) async -> Bool {
+        guard connect.protocolName == "MQTT", connect.protocolLevel == 4 else {
+            _ = enqueue(.control(.connack(sessionPresent: false, returnCode: MQTTPacket.ConnectReturnCode.unacceptableProtocolVersion)))
+            return false
+        }
+        guard let username = connect.username, !username.isEmpty else {
+            _ = enqueue(.control(.connack(sessionPresent: false, returnCode: MQTTPacket.ConnectReturnCode.badUsernameOrPassword)))
+            return false
+        }
+        guard let deviceId = UUID(uuidString: username), let device = try? await context.devices.findActive(id: deviceId),
+            let user = try? await context.users.find(id: device.userId)
+        else {
+            _ = enqueue(.control(.connack(sessionPresent: false, returnCode: MQTTPacket.ConnectReturnCode.notAuthorized)))
+            return false
+        }
+        identity.withLock { $0 = Identity(device: device, isAdmin: user.roles.contains(.admin)) }
+        keepAlive.withLock { $0 = connect.keepAliveSeconds }
+        return enqueue(.control(.connack(sessionPresent: false, returnCode: MQTTPacket.ConnectReturnCode.accepted)))
+    }
+
+    private let keepAlive = Mutex<UInt16>(0)
+
+    /// Closes a connection silent for 1.5 keep-alive periods (MQTT 3.1.1 §3.1.2.10), and one that
+    /// never sends CONNECT within 10 seconds.
+    private func enforceKeepAlive() async throws {
+        while true {
+            try await Task.sleep(for: .seconds(1))
+            let seconds = keepAlive.withLock { $0 }
+            let connected = identity.withLock { $0 != nil }
+            let limit: Duration = connected ? (seconds == 0 ? .seconds(Int64.max / 2_000_000_000) : .milliseconds(Int64(seconds) * 1500)) : .seconds(10)
+            if ContinuousClock.now - lastPacket.withLock({ $0 }) > limit { return }
+        }
+    }
+
+    /// The SUBACK code for one filter: QoS 1 for `t/<strategy>` the user may follow and for the
+    /// device's own `cfg/<device id>`; 0x80 for anything else, wildcards included.
+    private func subscribe(_ filter: String, as current: Identity) async -> UInt8 {
+        if filter == "cfg/\(current.device.id.uuidString.lowercased())" || filter.lowercased() == "cfg/\(current.device.id.uuidString.lowercased())" { return 0x01 }
+        guard filter.hasPrefix("t/"), !filter.contains("+"), !filter.contains("#") else { return MQTTPacket.subscriptionFailure }
+        let strategyId = String(filter.dropFirst(2))
+        guard StrategyID.isValid(strategyId) else { return MQTTPacket.subscriptionFailure }
+        if active.withLock({ $0[strategyId] != nil }) { return 0x01 }
+        do {
+            guard let strategy = try await context.strategies.find(id: strategyId),
+                strategy.isVisible(to: current.device.userId, isAdmin: current.isAdmin)
+            else { return MQTTPacket.subscriptionFailure }
+            let access = try await Entitlements.access(
+                userId: current.device.userId, isAdmin: current.isAdmin, strategyId: strategyId, at: context.clock.now(),
+                client: context.database, logger: context.logger
+            )
+            guard case .allowed(let until) = access else { return MQTTPacket.subscriptionFailure }
+            let subscription = FollowerSubscription(
+                strategyId: strategyId, userId: current.device.userId, deviceId: current.device.id, buffer: context.buffer,
+                onOverflow: { [weak self] in self?.close() },
+                onAccessEnded: { [weak self] _ in self?.close() }  // the bot reconnects, and its re-subscribe gets 0x80
+            )
+            try await context.hub.add(subscription, strategyId: strategyId)
+            let head = try await SignalLog.head(of: strategyId, client: context.database, logger: context.logger)
+            let task = Task { [weak self, context] in
+                await subscription.pump(after: head.seq, database: context.database, logger: context.logger) { record in
+                    self?.enqueue(.record(record)) ?? false
+                }
+            }
+            active.withLock { $0[strategyId] = Active(subscription: subscription, task: task) }
+            if closed.withLock({ $0 }) { close() }
+            if let until { scheduleClose(at: until) }
+            return 0x01
+        } catch {
+            context.logger.warning("MQTT subscribe failed", metadata: ["strategy": "\(strategyId)", "error": "\(error)"])
+            return MQTTPacket.subscriptionFailure
+        }
+    }
+
+    private func scheduleClose(at until: Date) {
+        let clock = context.clock
+        Task { [weak self] in
+            while let self, !self.closed.withLock({ $0 }), clock.now() < until {
+                try? await Task.sleep(for: .milliseconds(min(1000, max(10, Int(until.timeIntervalSince(clock.now()) * 1000)))))
+            }
+            self?.close()
+        }
+    }
+
+    private func stop(_ strategyId: String) {
+        guard let entry = active.withLock({ $0.removeValue(forKey: strategyId) }) else { return }
+        entry.subscription.finish()
+        entry.task.cancel()
+        Task { await context.hub.remove(entry.subscription, strategyId: strategyId) }
+    }
+
+    /// PUBLISH `t/<strategy>` from a device of the strategy's author is a signal (JSON, or
+    /// zlib-compressed JSON as 0.4 bots send); from anyone else it ends the connection.
+    private func ingest(_ publish: MQTTPacket.Publish, from current: Identity) async -> Bool {
+        guard publish.qos < 2, publish.topic.hasPrefix("t/") else { return false }
+        let strategyId = String(publish.topic.dropFirst(2))
+        guard StrategyID.isValid(strategyId), let strategy = try? await context.strategies.find(id: strategyId),
+            strategy.author.id == current.device.userId
+        else { return false }
+        var payload = publish.payload
+        if payload.first == 0x78 {  // a zlib header
+            var buffer = ByteBuffer(bytes: payload)
+            guard let inflated = try? buffer.decompress(with: .zlib(), maxSize: SignalIngestController.maxBodyBytes) else { return false }
+            payload = Array(inflated.readableBytesView)
+        }
+        do {
+            switch try await context.ingest.ingest(payload, strategyId: strategyId) {
+            case .appended, .duplicate: break
+            case .conflict, .rateLimited, .rejected(_):
+                context.logger.info("MQTT signal refused", metadata: ["strategy": "\(strategyId)", "device": "\(current.device.id)"])
+            }
+        } catch {
+            context.logger.warning("MQTT signal could not be stored", metadata: ["error": "\(error)"])
+            return false  // no PUBACK: the bot sends it again after reconnecting
+        }
+        if let packetId = publish.packetId { return enqueue(.control(.puback(packetId: packetId))) }
+        return true
+    }
+
+    /// The only writer of the connection: control packets at once, records as QoS 1 PUBLISH
+    /// within the in-flight window (the rest wait, bounded by the outgoing queue).
+    private func write(to outbound: NIOAsyncChannelOutboundWriter<MQTTPacket>) async {
+        var inflight: [UInt16: Date?] = [:]
+        var waiting: [LiveRecord] = []
+        var nextId: UInt16 = 0
+        func send(_ record: LiveRecord) async throws {
+            repeat { nextId = nextId &+ 1 } while nextId == 0 || inflight[nextId] != nil
+            inflight[nextId] = record.receivedAt
+            try await outbound.write(.publish(.init(topic: "t/\(record.strategyId)", qos: 1, retain: false, duplicate: false, packetId: nextId, payload: record.envelope)))
+        }
+        do {
+            for await item in outgoing {
+                switch item {
+                case .control(let packet):
+                    try await outbound.write(packet)
+                case .record(let record):
+                    if inflight.count < context.inflightWindow { try await send(record) } else { waiting.append(record) }
+                case .acknowledged(let packetId):
+                    if let sentAt = inflight.removeValue(forKey: packetId), let committed = sentAt {
+                        RelayMetrics.acknowledged(committedAt: committed, now: context.clock.now())
+                    }
+                    while inflight.count < context.inflightWindow, !waiting.isEmpty { try await send(waiting.removeFirst()) }
+                }
+                if waiting.count > context.buffer { break }
+            }
+        } catch {}
+        close()
+    }
+}

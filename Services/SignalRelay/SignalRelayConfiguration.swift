@@ -1,0 +1,27 @@
+import ServiceKit
+
+/// The relay's settings: the shared ones, the MQTT listener, ingest rate limits and the
+/// per-connection buffers that keep a slow follower from slowing the others.
+struct SignalRelayConfiguration: Sendable {
+    var service: ServiceConfiguration
+    var mqttHost: String
+    /// 0 picks a free port (tests).
+    var mqttPort: Int
+    /// Sustained signals per second one strategy may emit, and the burst above it.
+    var emitRatePerSecond: Double
+    var emitBurst: Double
+    /// Records a connection may have queued before it counts as too slow and is closed.
+    var followerBuffer: Int
+    /// Unacknowledged QoS 1 PUBLISH packets per MQTT connection.
+    var mqttInflightWindow: Int
+
+    init(environment env: EnvironmentReader = EnvironmentReader()) throws {
+        service = try ServiceConfiguration(environment: env, defaultPort: 8085)
+        mqttHost = env.string("MQTT_HOST", default: service.httpHost)
+        mqttPort = try env.int("MQTT_PORT", default: 1883, range: 0...65535)
+        emitRatePerSecond = Double(try env.int("EMIT_RATE_PER_SECOND", default: 50, range: 1...100_000))
+        emitBurst = Double(try env.int("EMIT_BURST", default: 200, range: 1...1_000_000))
+        followerBuffer = try env.int("FOLLOWER_BUFFER", default: 1024, range: 16...1_000_000)
+        mqttInflightWindow = try env.int("MQTT_INFLIGHT_WINDOW", default: 64, range: 1...65535)
+    }
+}

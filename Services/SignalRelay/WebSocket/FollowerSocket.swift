@@ -1,0 +1,254 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import Models
+import OctoBotFormats
+import PostgresNIO
+import ServiceKit
+import Synchronization
+
+/// `/v1/signals/stream`: the WebSocket follower protocol of API.md. Each connection has one
+/// bounded outgoing queue; a client that stops reading fills it and is disconnected (it resumes
+/// from the log with `after`), so it never delays anyone else.
+struct FollowerSocket: Sendable {
+    static let maxFrameBytes = 64 * 1024
+
+    let hub: RelayHub
+    let database: PostgresClient
+    let strategies: any StrategyRepository
+    let buffer: Int
+    let clock: any WallClock
+    let logger: Logger
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.ws("v1/signals/stream") { _, context in
+            // No or bad credentials: 401 at the handshake (bad ones were refused by the authenticator).
+            guard context.identity != nil else { throw ProblemDetails.unauthorized("Send a user token or a signals:follow API key.") }
+            return .upgrade([:])
+        } onUpgrade: { inbound, outbound, context in
+            guard let principal = context.requestContext.identity else { return }
+            let session = FollowerSession(socket: self, principal: principal)
+            RelayMetrics.webSocketOpened()
+            defer { RelayMetrics.webSocketClosed() }
+            await session.run(inbound: inbound, outbound: outbound)
+        }
+    }
+}
+
+/// One WebSocket connection: its subscriptions and its outgoing frames.
+final class FollowerSession: Sendable {
+    private struct Active {
+        let subscription: FollowerSubscription
+        let task: Task<Void, Never>
+    }
+
+    let socket: FollowerSocket
+    let principal: Principal
+    private let frames: AsyncStream<String>
+    private let framesInput: AsyncStream<String>.Continuation
+    private let active = Mutex<[String: Active]>([:])
+    /// When each recently sent record was committed, for the latency of acks.
+    private let sentAt = Mutex<[String: Date]>([:])
+    private let closed = Mutex(false)
+    /// Finishes when the session closes, from whichever side.
+    private let closing: AsyncStream<Void>
+    private let closingInput: AsyncStream<Void>.Continuation
+
+    init(socket: FollowerSocket, principal: Principal) {
+        self.socket = socket
+        self.principal = principal
+        (frames, framesInput) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingOldest(socket.buffer))
+        (closing, closingInput) = AsyncStream.makeStream(of: Void.self)
+    }
+
+    var apiKeyId: UUID? {
+        if case .apiKey(let id, _, _) = principal.credential { id } else { nil }
+    }
+
+    func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {
+        // The writer is not a child task: a client that stops reading blocks it in a write, and
+        // the connection must still close (which fails that write) when the session ends.
+        let writer = Task { [frames] in
+            for await frame in frames {
+                do { try await outbound.write(.text(frame)) } catch { break }
+            }
+        }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                do {
+                    for try await message in inbound.messages(maxSize: FollowerSocket.maxFrameBytes) {
+                        guard case .text(let text) = message else { continue }
+                        await self.handle(text)
+                        if self.isClosed { break }
+                    }
+                } catch {}
+                self.close()
+            }
+            group.addTask { [closing] in
+                // Ends the session when it is closed from elsewhere (a slow client).
+                for await _ in closing {}
+            }
+            await group.next()
+            group.cancelAll()
+        }
+        close()
+        writer.cancel()
+    }
+
+    var isClosed: Bool { closed.withLock { $0 } }
+
+    /// Stops every subscription and the outgoing queue; idempotent.
+    func close() {
+        guard closed.withLock({ (value: inout Bool) -> Bool in defer { value = true }; return !value }) else { return }
+        framesInput.finish()
+        closingInput.finish()
+        let all = active.withLock { current -> [String: Active] in defer { current = [:] }; return current }
+        for (strategyId, entry) in all {
+            entry.subscription.finish()
+            entry.task.cancel()
+            Task { await socket.hub.remove(entry.subscription, strategyId: strategyId) }
+        }
+    }
+
+    /// Queues a frame; false (and the connection closes) when the client is too far behind.
+    @discardableResult
+    func send(_ frame: String) -> Bool {
+        if case .dropped = framesInput.yield(frame) {
+            RelayMetrics.slowFollowerDisconnected()
+            socket.logger.info("WebSocket follower too slow; disconnected", metadata: ["user": "\(principal.userId)"])
+            close()
+            return false
+        }
+        return !isClosed
+    }
+
+    private func handle(_ text: String) async {
+        guard let message = try? JSONParser.parse(Array(text.utf8)), let type = message["type"]?.stringValue else {
+            send(Frames.error(strategyId: nil, code: "bad_request", message: "Frames are JSON objects with a type."))
+            return
+        }
+        let strategyId = message["strategyId"]?.stringValue
+        switch type {
+        case "subscribe":
+            await subscribe(strategyId, after: message["after"])
+        case "unsubscribe":
+            if let strategyId { stop(strategyId) }
+        case "ack":
+            if let strategyId, case .number(let seq)? = message["seq"], let sent = sentAt.withLock({ $0.removeValue(forKey: "\(strategyId):\(seq)") }) {
+                RelayMetrics.acknowledged(committedAt: sent, now: socket.clock.now())
+            }
+        default:
+            send(Frames.error(strategyId: strategyId, code: "bad_request", message: "Unknown frame type \(type)."))
+        }
+    }
+
+    private func subscribe(_ strategyId: String?, after: JSON?) async {
+        guard let strategyId, StrategyID.isValid(strategyId) else {
+            send(Frames.error(strategyId: strategyId, code: "bad_request", message: "strategyId must be a strategy identifier."))
+            return
+        }
+        var start: Int64?
+        switch after {
+        case nil, .null?: break
+        case .number(let text)? where Int64(text).map({ $0 >= 0 }) == true: start = Int64(text)
+        default:
+            send(Frames.error(strategyId: strategyId, code: "bad_request", message: "after must be a sequence number (0 or more)."))
+            return
+        }
+        guard active.withLock({ $0[strategyId] == nil }) else {
+            send(Frames.error(strategyId: strategyId, code: "bad_request", message: "Already subscribed to \(strategyId)."))
+            return
+        }
+        let socket = self.socket
+        do {
+            guard let strategy = try await socket.strategies.find(id: strategyId),
+                strategy.isVisible(to: principal.userId, isAdmin: principal.isAdmin)
+            else {
+                send(Frames.error(strategyId: strategyId, code: "not_found", message: "No such strategy."))
+                return
+            }
+            let access = try await FollowAccess.access(principal, strategyId: strategyId, at: socket.clock.now(), database: socket.database, logger: socket.logger)
+            guard case .allowed(let until) = access else {
+                send(Frames.error(strategyId: strategyId, code: "not_entitled", message: "Subscribe to the strategy to follow its signals."))
+                return
+            }
+            let subscription = FollowerSubscription(
+                strategyId: strategyId, userId: principal.userId, apiKeyId: apiKeyId, buffer: socket.buffer,
+                onOverflow: { [weak self] in self?.close() },
+                onAccessEnded: { [weak self] strategyId in self?.endAccess(strategyId) }
+            )
+            try await socket.hub.add(subscription, strategyId: strategyId)
+            let head = try await SignalLog.head(of: strategyId, client: socket.database, logger: socket.logger)
+            send(Frames.subscribed(strategyId: strategyId, headSeq: head.seq))
+            let task = Task { [weak self] in
+                await subscription.pump(after: start ?? head.seq, database: socket.database, logger: socket.logger) { record in
+                    guard let self else { return false }
+                    if let receivedAt = record.receivedAt {
+                        self.sentAt.withLock { sent in
+                            if sent.count > 4096 { sent.removeAll() }
+                            sent["\(strategyId):\(record.seq)"] = receivedAt
+                        }
+                    }
+                    return self.send(Frames.signal(record))
+                }
+            }
+            active.withLock { $0[strategyId] = Active(subscription: subscription, task: task) }
+            if isClosed { close() }
+            if let until { scheduleEnd(strategyId, at: until) }
+        } catch {
+            socket.logger.warning("subscribe failed", metadata: ["strategy": "\(strategyId)", "error": "\(error)"])
+            send(Frames.error(strategyId: strategyId, code: "bad_request", message: "The subscription could not start; try again."))
+        }
+    }
+
+    /// Access ends at a subscription's end date even before the expiry sweep emits its event.
+    private func scheduleEnd(_ strategyId: String, at until: Date) {
+        let clock = socket.clock
+        Task { [weak self] in
+            while let self, !self.isClosed, clock.now() < until {
+                try? await Task.sleep(for: .milliseconds(min(1000, max(10, Int(until.timeIntervalSince(clock.now()) * 1000)))))
+            }
+            self?.endAccess(strategyId)
+        }
+    }
+
+    private func endAccess(_ strategyId: String) {
+        guard stop(strategyId) else { return }
+        send(Frames.unsubscribed(strategyId: strategyId))
+    }
+
+    /// Ends one subscription; false when there was none.
+    @discardableResult
+    private func stop(_ strategyId: String) -> Bool {
+        guard let entry = active.withLock({ $0.removeValue(forKey: strategyId) }) else { return false }
+        entry.subscription.finish()
+        entry.task.cancel()
+        Task { await socket.hub.remove(entry.subscription, strategyId: strategyId) }
+        return true
+    }
+}
+
+/// The server's frames, written by hand so records are embedded byte for byte.
+enum Frames {
+    static func subscribed(strategyId: String, headSeq: Int64) -> String {
+        "{\"type\":\"subscribed\",\"strategyId\":\(quoted(strategyId)),\"headSeq\":\(headSeq)}"
+    }
+
+    static func signal(_ record: LiveRecord) -> String {
+        "{\"type\":\"signal\",\"record\":" + String(decoding: record.record, as: UTF8.self) + "}"
+    }
+
+    static func unsubscribed(strategyId: String) -> String {
+        "{\"type\":\"unsubscribed\",\"strategyId\":\(quoted(strategyId)),\"reason\":\"subscription_ended\"}"
+    }
+
+    static func error(strategyId: String?, code: String, message: String) -> String {
+        "{\"type\":\"error\",\"strategyId\":\(strategyId.map(quoted) ?? "null"),\"code\":\(quoted(code)),\"message\":\(quoted(message))}"
+    }
+
+    static func quoted(_ text: String) -> String {
+        String(decoding: JSONWriter.bytes(.string(text)), as: UTF8.self)
+    }
+}

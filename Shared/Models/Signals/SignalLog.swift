@@ -1,0 +1,133 @@
+import Foundation
+import Logging
+import OctoBotFormats
+import PostgresNIO
+
+/// What appending a signal did.
+public enum AppendOutcome: Sendable, Equatable {
+    case appended(SignalRecord)
+    /// The same `u` with the same content was already logged: the original record.
+    case duplicate(SignalRecord)
+    /// The same `u` with different content.
+    case conflict
+}
+
+/// The chain end of one strategy's log: `{seq: 0, hash: zeros}` when empty.
+public struct SignalHead: Sendable, Equatable {
+    public let seq: Int64
+    public let hash: [UInt8]
+}
+
+/// The outcome of re-computing a chain.
+public struct ChainVerification: Sendable, Equatable {
+    public let records: Int
+    /// The first record whose seq, link or hash does not check out; nil when the chain holds.
+    public let firstBadSeq: Int64?
+    public var isValid: Bool { firstBadSeq == nil }
+}
+
+/// The `signal_records` and `signal_heads` tables (owned by the signal relay).
+public enum SignalLog {
+    /// Exchange `astrolab.signals`: the routing key is the strategy id, the body the record.
+    public static let recordType = "signal.record"
+
+    /// Appends `envelope` to `strategyId`'s log in one transaction that locks the chain's head
+    /// (concurrent emitters of one strategy take turns; others run in parallel), and queues the
+    /// record for fan-out through the outbox, so a committed record is always relayed.
+    public static func append(_ envelope: SignalEnvelope, to strategyId: String, at now: Date, client: PostgresClient, logger: Logger) async throws -> AppendOutcome {
+        let bytes = envelope.canonicalBytes
+        return try await client.withTransaction(logger: logger) { connection -> AppendOutcome in
+            try await connection.query(
+                "INSERT INTO signal_heads (strategy_id, seq, hash) VALUES (\(strategyId), 0, \(Data(SignalRecord.zeroHash))) ON CONFLICT DO NOTHING",
+                logger: logger
+            )
+            var head = SignalHead(seq: 0, hash: SignalRecord.zeroHash)
+            for try await (seq, hash) in try await connection.query(
+                "SELECT seq, hash FROM signal_heads WHERE strategy_id = \(strategyId) FOR UPDATE", logger: logger
+            ).decode((Int64, Data).self) {
+                head = SignalHead(seq: seq, hash: Array(hash))
+            }
+            let existing = try await connection.query(
+                "\(unescaped: selectRecords) WHERE strategy_id = \(strategyId) AND message_id = \(envelope.messageId)", logger: logger
+            )
+            for try await row in existing {
+                let record = try decode(row)
+                return record.envelope == bytes ? .duplicate(record) : .conflict
+            }
+            let record = SignalRecord(
+                strategyId: strategyId, seq: head.seq + 1, messageId: envelope.messageId, receivedAt: now, prevHash: head.hash,
+                hash: SignalRecord.chainHash(previous: head.hash, envelope: bytes), envelope: bytes
+            )
+            try await connection.query(
+                """
+                INSERT INTO signal_records (strategy_id, seq, message_id, envelope, prev_hash, hash, received_at)
+                VALUES (\(strategyId), \(record.seq), \(record.messageId), \(Data(bytes)), \(Data(record.prevHash)), \(Data(record.hash)), \(now))
+                """,
+                logger: logger
+            )
+            try await connection.query(
+                "UPDATE signal_heads SET seq = \(record.seq), hash = \(Data(record.hash)) WHERE strategy_id = \(strategyId)", logger: logger
+            )
+            try await Outbox.enqueue(
+                OutboxMessage(
+                    messageId: "signal:\(strategyId):\(record.seq)", exchange: ExchangeNames.signals, routingKey: strategyId,
+                    type: recordType, body: record.json
+                ),
+                on: connection, logger: logger
+            )
+            return .appended(record)
+        }
+    }
+
+    /// Records after `seq`, in order, at most `limit`.
+    public static func records(of strategyId: String, after seq: Int64, limit: Int, client: PostgresClient, logger: Logger) async throws -> [SignalRecord] {
+        let rows = try await client.query(
+            "\(unescaped: selectRecords) WHERE strategy_id = \(strategyId) AND seq > \(seq) ORDER BY seq LIMIT \(limit)", logger: logger
+        )
+        var records: [SignalRecord] = []
+        for try await row in rows { records.append(try decode(row)) }
+        return records
+    }
+
+    public static func head(of strategyId: String, client: PostgresClient, logger: Logger) async throws -> SignalHead {
+        for try await (seq, hash) in try await client.query(
+            "SELECT seq, hash FROM signal_heads WHERE strategy_id = \(strategyId)", logger: logger
+        ).decode((Int64, Data).self) {
+            return SignalHead(seq: seq, hash: Array(hash))
+        }
+        return SignalHead(seq: 0, hash: SignalRecord.zeroHash)
+    }
+
+    /// Recomputes the whole chain from the stored envelopes: numbering from 1 without gaps,
+    /// each `prevHash` the previous `hash`, each `hash` the digest of its link.
+    public static func verify(_ strategyId: String, client: PostgresClient, logger: Logger) async throws -> ChainVerification {
+        var previous = SignalRecord.zeroHash
+        var expected: Int64 = 1
+        var count = 0
+        while true {
+            let page = try await records(of: strategyId, after: expected - 1, limit: 1000, client: client, logger: logger)
+            for record in page {
+                guard record.seq == expected, record.prevHash == previous,
+                    record.hash == SignalRecord.chainHash(previous: previous, envelope: record.envelope)
+                else { return ChainVerification(records: count, firstBadSeq: expected) }
+                previous = record.hash
+                expected += 1
+                count += 1
+            }
+            if page.count < 1000 { break }
+        }
+        let head = try await head(of: strategyId, client: client, logger: logger)
+        guard head.seq == expected - 1, head.hash == previous else { return ChainVerification(records: count, firstBadSeq: expected) }
+        return ChainVerification(records: count, firstBadSeq: nil)
+    }
+
+    static let selectRecords = "SELECT strategy_id, seq, message_id, received_at, prev_hash, hash, envelope FROM signal_records"
+
+    static func decode(_ row: PostgresRow) throws -> SignalRecord {
+        let (strategyId, seq, messageId, receivedAt, prevHash, hash, envelope) = try row.decode((String, Int64, String, Date, Data, Data, Data).self)
+        return SignalRecord(
+            strategyId: strategyId, seq: seq, messageId: messageId, receivedAt: receivedAt, prevHash: Array(prevHash),
+            hash: Array(hash), envelope: Array(envelope)
+        )
+    }
+}
