@@ -336,6 +336,7 @@ let package = Package(
             name: "SignalRelayTests",
             dependencies: [
                 "SignalRelay", "Models", "OctoBotFormats", "ServiceKit", "TestSupport",
+                .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

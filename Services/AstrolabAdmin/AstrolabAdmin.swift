@@ -6,6 +6,6 @@ struct AstrolabAdmin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "astrolab-admin",
         abstract: "Operate an Astrolab installation.",
-        subcommands: [MigrateCommand.self, UsersCommand.self, SubscriptionsCommand.self, LoginCommand.self, ModerationCommand.self]
+        subcommands: [MigrateCommand.self, UsersCommand.self, SubscriptionsCommand.self, SignalsCommand.self, LoginCommand.self, ModerationCommand.self]
     )
 }

@@ -17,7 +17,9 @@ struct WSFollower {
         let (outgoing, outgoingInput) = AsyncStream.makeStream(of: String.self)
         let connection = Task {
             defer { incomingInput.finish() }
-            try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/v1/signals/stream?access_token=\(token)", logger: RelayHarness.logger) { inbound, outbound, _ in
+            try await WebSocketClient.connect(
+                url: "ws://127.0.0.1:\(port)/v1/signals/stream?access_token=\(token)", configuration: .init(maxFrameSize: 1 << 22), logger: RelayHarness.logger
+            ) { inbound, outbound, _ in
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
                         for await text in outgoing { try await outbound.write(.text(text)) }
