@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "astrolab-admin", targets: ["AstrolabAdmin"]),
         .executable(name: "messaging-benchmark", targets: ["MessagingBenchmark"]),
         .executable(name: "profile-benchmark", targets: ["ProfileBenchmark"]),
+        .executable(name: "signal-load", targets: ["SignalLoad"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
@@ -60,6 +61,12 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             path: "Shared/OctoBotFormats",
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "MQTTWire",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            path: "Shared/MQTTWire",
             swiftSettings: strictSettings
         ),
         .systemLibrary(
@@ -176,6 +183,7 @@ let package = Package(
             name: "SignalRelay",
             dependencies: [
                 "Messaging",
+                "MQTTWire",
                 "Models",
                 "OctoBotFormats",
                 "ServiceKit",
@@ -236,6 +244,22 @@ let package = Package(
         ),
 
         // MARK: Tests
+        .executableTarget(
+            name: "SignalLoad",
+            dependencies: [
+                "Models", "MQTTWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "WSClient", package: "swift-websocket"),
+            ],
+            path: "Tests/SignalLoad",
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "TestSupport",
             dependencies: [
@@ -335,7 +359,7 @@ let package = Package(
         .testTarget(
             name: "SignalRelayTests",
             dependencies: [
-                "SignalRelay", "Models", "OctoBotFormats", "ServiceKit", "TestSupport",
+                "SignalRelay", "MQTTWire", "Models", "OctoBotFormats", "ServiceKit", "TestSupport",
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

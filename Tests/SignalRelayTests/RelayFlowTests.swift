@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import MQTTWire
 import Models
 import NIOCore
 import OctoBotFormats

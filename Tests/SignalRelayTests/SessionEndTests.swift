@@ -2,6 +2,7 @@ import CompressNIO
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import MQTTWire
 import Models
 import NIOCore
 import PostgresNIO

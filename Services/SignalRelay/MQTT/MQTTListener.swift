@@ -1,3 +1,4 @@
+import MQTTWire
 import Logging
 import Models
 import NIOCore

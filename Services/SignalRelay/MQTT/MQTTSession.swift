@@ -1,3 +1,4 @@
+import MQTTWire
 import CompressNIO
 import Foundation
 import Logging

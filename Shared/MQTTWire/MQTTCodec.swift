@@ -3,19 +3,23 @@ import NIOCore
 /// Reads MQTT 3.1.1 packets from bytes, refusing anything malformed: reserved flags, remaining
 /// lengths over `maxPacketBytes` (checked before buffering anything), truncated fields, invalid
 /// UTF-8 in strings.
-struct MQTTDecoder: ByteToMessageDecoder {
-    typealias InboundOut = MQTTPacket
+public struct MQTTDecoder: ByteToMessageDecoder {
+    public typealias InboundOut = MQTTPacket
 
-    let maxPacketBytes: Int
+    public let maxPacketBytes: Int
 
-    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+    public init(maxPacketBytes: Int) {
+        self.maxPacketBytes = maxPacketBytes
+    }
+
+    public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let packet = try Self.parse(&buffer, maxPacketBytes: maxPacketBytes) else { return .needMoreData }
         context.fireChannelRead(wrapInboundOut(packet))
         return .continue
     }
 
     /// One packet from the front of `buffer`, or nil when more bytes are needed.
-    static func parse(_ buffer: inout ByteBuffer, maxPacketBytes: Int) throws -> MQTTPacket? {
+    public static func parse(_ buffer: inout ByteBuffer, maxPacketBytes: Int) throws -> MQTTPacket? {
         var peek = buffer
         guard let first = peek.readInteger(as: UInt8.self) else { return nil }
         var length = 0
@@ -138,14 +142,16 @@ struct MQTTDecoder: ByteToMessageDecoder {
 }
 
 /// Writes MQTT packets.
-struct MQTTEncoder: MessageToByteEncoder {
-    typealias OutboundIn = MQTTPacket
+public struct MQTTEncoder: MessageToByteEncoder {
+    public typealias OutboundIn = MQTTPacket
 
-    func encode(data packet: MQTTPacket, out: inout ByteBuffer) throws {
+    public init() {}
+
+    public func encode(data packet: MQTTPacket, out: inout ByteBuffer) throws {
         Self.write(packet, to: &out)
     }
 
-    static func write(_ packet: MQTTPacket, to out: inout ByteBuffer) {
+    public static func write(_ packet: MQTTPacket, to out: inout ByteBuffer) {
         var body = ByteBuffer()
         let first: UInt8
         switch packet {
