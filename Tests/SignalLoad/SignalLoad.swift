@@ -108,7 +108,7 @@ struct SignalLoad: AsyncParsableCommand {
             "quantity":0.01,"target_amount":"5%","order_id":"load-\(index)","limit_price":60000.0,"stop_price":null,"additional_orders":[]}}]}
             """
         request.body = .bytes(ByteBuffer(string: bundle))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
         _ = try await response.body.collect(upTo: 1 << 20)
         if response.status != .accepted { print("emit \(index): HTTP \(response.status.code)") }
     }

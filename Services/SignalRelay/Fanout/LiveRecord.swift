@@ -10,6 +10,8 @@ struct LiveRecord: Sendable {
     let record: [UInt8]
     let envelope: [UInt8]
     let receivedAt: Date?
+    /// The WebSocket `signal` frame, built once per record rather than once per follower.
+    let webSocketFrame: String
 
     init(_ record: SignalRecord) {
         strategyId = record.strategyId
@@ -17,6 +19,7 @@ struct LiveRecord: Sendable {
         self.record = record.json
         envelope = record.envelope
         receivedAt = record.receivedAt
+        webSocketFrame = Self.frame(for: self.record)
     }
 
     /// Reads a record as published on `astrolab.signals`.
@@ -29,5 +32,10 @@ struct LiveRecord: Sendable {
         record = body
         self.envelope = JSONWriter.bytes(envelope)
         receivedAt = json["receivedAt"]?.stringValue.flatMap { try? Date($0, strategy: .iso8601) }
+        webSocketFrame = Self.frame(for: body)
+    }
+
+    private static func frame(for record: [UInt8]) -> String {
+        "{\"type\":\"signal\",\"record\":" + String(decoding: record, as: UTF8.self) + "}"
     }
 }

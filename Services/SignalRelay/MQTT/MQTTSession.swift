@@ -153,11 +153,15 @@ final class MQTTSession: Sendable {
     /// never sends CONNECT within 10 seconds.
     private func enforceKeepAlive() async throws {
         while true {
-            try await Task.sleep(for: .seconds(1))
             let seconds = keepAlive.withLock { $0 }
             let connected = identity.withLock { $0 != nil }
-            let limit: Duration = connected ? (seconds == 0 ? .seconds(Int64.max / 2_000_000_000) : .milliseconds(Int64(seconds) * 1500)) : .seconds(10)
-            if ContinuousClock.now - lastPacket.withLock({ $0 }) > limit { return }
+            // Keep-alive 0 means none: check back hourly, in case the session changes.
+            let limit: Duration = connected ? (seconds == 0 ? .seconds(3600) : .milliseconds(Int64(seconds) * 1500)) : .seconds(10)
+            let silent = ContinuousClock.now - lastPacket.withLock { $0 }
+            if silent > limit, !(connected && seconds == 0) { return }
+            // Sleep until the earliest moment the connection could be overdue, not on a fixed tick:
+            // thousands of idle bots must cost no wake-ups.
+            try await Task.sleep(for: max(limit - silent, .zero) + .milliseconds(10))
         }
     }
 

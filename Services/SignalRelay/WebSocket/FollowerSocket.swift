@@ -49,8 +49,8 @@ final class FollowerSession: Sendable {
     private let frames: AsyncStream<String>
     private let framesInput: AsyncStream<String>.Continuation
     private let active = Mutex<[String: Active]>([:])
-    /// When each recently sent record was committed, for the latency of acks.
-    private let sentAt = Mutex<[String: Date]>([:])
+    /// When each recently sent record was committed, by strategy and seq, for the latency of acks.
+    private let sentAt = Mutex<[String: [Int64: Date]]>([:])
     private let closed = Mutex(false)
     /// Finishes when the session closes, from whichever side.
     private let closing: AsyncStream<Void>
@@ -136,7 +136,8 @@ final class FollowerSession: Sendable {
         case "unsubscribe":
             if let strategyId { stop(strategyId) }
         case "ack":
-            if let strategyId, case .number(let seq)? = message["seq"], let sent = sentAt.withLock({ $0.removeValue(forKey: "\(strategyId):\(seq)") }) {
+            if let strategyId, case .number(let text)? = message["seq"], let seq = Int64(text),
+                let sent = sentAt.withLock({ $0[strategyId]?.removeValue(forKey: seq) }) {
                 RelayMetrics.acknowledged(committedAt: sent, now: socket.clock.now())
             }
         default:
@@ -187,11 +188,12 @@ final class FollowerSession: Sendable {
                     guard let self else { return false }
                     if let receivedAt = record.receivedAt {
                         self.sentAt.withLock { sent in
-                            if sent.count > 4096 { sent.removeAll() }
-                            sent["\(strategyId):\(record.seq)"] = receivedAt
+                            // Only recent sends are kept: a client that never acks costs nothing.
+                            if sent[strategyId, default: [:]].count > 1024 { sent[strategyId] = [:] }
+                            sent[strategyId, default: [:]][record.seq] = receivedAt
                         }
                     }
-                    return self.send(Frames.signal(record))
+                    return self.send(record.webSocketFrame)
                 }
             }
             active.withLock { $0[strategyId] = Active(subscription: subscription, task: task) }
@@ -234,10 +236,6 @@ final class FollowerSession: Sendable {
 enum Frames {
     static func subscribed(strategyId: String, headSeq: Int64) -> String {
         "{\"type\":\"subscribed\",\"strategyId\":\(quoted(strategyId)),\"headSeq\":\(headSeq)}"
-    }
-
-    static func signal(_ record: LiveRecord) -> String {
-        "{\"type\":\"signal\",\"record\":" + String(decoding: record.record, as: UTF8.self) + "}"
     }
 
     static func unsubscribed(strategyId: String) -> String {
