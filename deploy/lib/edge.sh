@@ -1,13 +1,20 @@
 # Renders deploy/nginx/edge.conf.template. Source it after platform.sh.
 
-# astrolab_render_edge TEMPLATE OUT STATE_DIR LISTEN  NAME=SERVERS...
+# astrolab_render_edge TEMPLATE OUT STATE_DIR LISTEN MQTT_LISTEN  NAME=SERVERS...
 # Each NAME=SERVERS fills {{NAME}} with "server host:port;" entries for a space-separated list.
+# Debian builds the stream module (MQTT pass-through) as a dynamic module; the official nginx
+# image builds it in.
 astrolab_render_edge() {
-    local template=$1 out=$2 state_dir=$3 listen=$4; shift 4
-    local content
+    local template=$1 out=$2 state_dir=$3 listen=$4 mqtt_listen=$5; shift 5
+    local content modules=""
+    for module in /usr/lib/nginx/modules/ngx_stream_module.so /etc/nginx/modules/ngx_stream_module.so; do
+        if [ -f "$module" ] && ! nginx -V 2>&1 | grep -q -- '--with-stream '; then modules="load_module $module;"; break; fi
+    done
     content=$(<"$template")
+    content=${content//\{\{LOAD_MODULES\}\}/$modules}
     content=${content//\{\{STATE_DIR\}\}/$state_dir}
     content=${content//\{\{EDGE_LISTEN\}\}/$listen}
+    content=${content//\{\{MQTT_LISTEN\}\}/$mqtt_listen}
     for pair in "$@"; do
         local name=${pair%%=*} servers="" address
         for address in ${pair#*=}; do servers="${servers}server ${address} max_fails=0; "; done
