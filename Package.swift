@@ -21,6 +21,7 @@ let package = Package(
         .executable(name: "messaging-benchmark", targets: ["MessagingBenchmark"]),
         .executable(name: "profile-benchmark", targets: ["ProfileBenchmark"]),
         .executable(name: "signal-load", targets: ["SignalLoad"]),
+        .executable(name: "end-to-end", targets: ["EndToEnd"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
@@ -244,6 +245,22 @@ let package = Package(
         ),
 
         // MARK: Tests
+        .executableTarget(
+            name: "EndToEnd",
+            dependencies: [
+                "MQTTWire", "OctoBotFormats",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "WSClient", package: "swift-websocket"),
+            ],
+            path: "Tests/EndToEnd",
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "SignalLoad",
             dependencies: [
