@@ -168,7 +168,7 @@ final class MQTTSession: Sendable {
     /// The SUBACK code for one filter: QoS 1 for `t/<strategy>` the user may follow and for the
     /// device's own `cfg/<device id>`; 0x80 for anything else, wildcards included.
     private func subscribe(_ filter: String, as current: Identity) async -> UInt8 {
-        if filter == "cfg/\(current.device.id.uuidString.lowercased())" || filter.lowercased() == "cfg/\(current.device.id.uuidString.lowercased())" { return 0x01 }
+        if filter.lowercased() == "cfg/\(current.device.id.uuidString.lowercased())" { return 0x01 }
         guard filter.hasPrefix("t/"), !filter.contains("+"), !filter.contains("#") else { return MQTTPacket.subscriptionFailure }
         let strategyId = String(filter.dropFirst(2))
         guard StrategyID.isValid(strategyId) else { return MQTTPacket.subscriptionFailure }
