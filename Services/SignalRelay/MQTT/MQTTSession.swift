@@ -60,23 +60,40 @@ final class MQTTSession: Sendable {
         do {
             try await channel.executeThenClose { inbound, outbound in
                 let writer = Task { await self.write(to: outbound) }
-                defer { writer.cancel() }
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask {
-                        for try await packet in inbound {
-                            self.lastPacket.withLock { $0 = .now }
-                            guard try await self.handle(packet) else { break }
+                do {
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        group.addTask {
+                            for try await packet in inbound {
+                                self.lastPacket.withLock { $0 = .now }
+                                guard try await self.handle(packet) else { break }
+                            }
                         }
+                        group.addTask { try await self.enforceKeepAlive() }
+                        try await group.next()
+                        group.cancelAll()
                     }
-                    group.addTask { try await self.enforceKeepAlive() }
-                    try await group.next()
-                    group.cancelAll()
+                } catch {
+                    context.logger.debug("MQTT connection ended", metadata: ["reason": "\(error)"])
                 }
+                await drain(writer)
             }
         } catch {
             context.logger.debug("MQTT connection closed", metadata: ["reason": "\(error)"])
         }
         close()
+    }
+
+    /// Lets what is queued (a refusing CONNACK, the last SUBACK) reach the client before the
+    /// connection closes, waiting at most two seconds for a client that does not read.
+    private func drain(_ writer: Task<Void, Never>) async {
+        outgoingInput.finish()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await writer.value }
+            group.addTask { try? await Task.sleep(for: .seconds(2)) }
+            await group.next()
+            group.cancelAll()
+        }
+        writer.cancel()
     }
 
     /// Stops subscriptions and the connection; idempotent, callable from any task.
