@@ -16,12 +16,7 @@ struct LogoController: Sendable {
         group.put(":id/logo") { request, context in
             let user = try context.requireUser()
             let strategy = try await access.authored(context.parameters.get("id"), by: user)
-            let body: ByteBuffer
-            do {
-                body = try await request.body.collect(upTo: maxBytes)
-            } catch is NIOTooManyBytesError {
-                throw ProblemDetails.tooLarge(limit: maxBytes)
-            }
+            let body = try await request.collectBody(upTo: maxBytes)
             let bytes = Array(body.readableBytesView)
             guard let format = ImageFormat(sniffing: bytes) else {
                 throw ProblemDetails.unsupportedMediaType("A logo must be a PNG, JPEG or WebP image; these bytes are none of them.")

@@ -15,16 +15,10 @@ struct ProfileUploadReader: Sendable {
     let threadPool: NIOThreadPool
 
     func read(_ request: Request) async throws -> ProfileUpload {
-        let mediaType = request.headers[.contentType]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        guard let mediaType, Self.acceptedTypes.contains(mediaType) else {
+        guard let mediaType = request.mediaType, Self.acceptedTypes.contains(mediaType) else {
             throw ProblemDetails.unsupportedMediaType("Send the profile as application/zip, the file OctoBot exports.")
         }
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: limits.maxCompressedBytes)
-        } catch is NIOTooManyBytesError {
-            throw ProblemDetails.tooLarge(limit: limits.maxCompressedBytes)
-        }
+        let body = try await request.collectBody(upTo: limits.maxCompressedBytes)
         let bytes = Array(body.readableBytesView)
         let limits = self.limits
         let validated: ValidatedProfile

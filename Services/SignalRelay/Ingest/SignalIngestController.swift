@@ -27,15 +27,10 @@ struct SignalIngestController: Sendable {
             guard strategyIds.contains(strategyId) else {
                 throw ProblemDetails.forbidden("This API key may not emit to strategy \(strategyId).")
             }
-            guard let contentType = request.headers[.contentType], contentType.lowercased().hasPrefix("application/json") else {
+            guard let mediaType = request.mediaType, Request.isJSON(mediaType) else {
                 throw ProblemDetails.unsupportedMediaType("Send the envelope as application/json.")
             }
-            let body: ByteBuffer
-            do {
-                body = try await request.body.collect(upTo: Self.maxBodyBytes)
-            } catch is NIOTooManyBytesError {
-                throw ProblemDetails.tooLarge(limit: Self.maxBodyBytes)
-            }
+            let body = try await request.collectBody(upTo: Self.maxBodyBytes)
             switch try await ingest.ingest(Array(body.readableBytesView), strategyId: strategyId) {
             case .appended(let record):
                 return EditedResponse(status: .accepted, response: AcceptedSignal(record))

@@ -27,17 +27,10 @@ extension Request {
     }
 
     func jsonObject(maxBytes: Int) async throws -> [String: JSONValue] {
-        guard let contentType = headers[.contentType], Self.isJSON(contentType) else {
+        guard let mediaType, Self.isJSON(mediaType) else {
             throw ProblemDetails.unsupportedMediaType("Send the body as application/json.")
         }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await body.collect(upTo: maxBytes)
-        } catch is NIOTooManyBytesError {
-            throw ProblemDetails.tooLarge(limit: maxBytes)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw ProblemDetails.tooLarge(limit: maxBytes)
-        }
+        let buffer = try await collectBody(upTo: maxBytes)
         let value: JSONValue
         do {
             value = try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))
@@ -50,9 +43,8 @@ extension Request {
         return object
     }
 
-    static func isJSON(_ contentType: String) -> Bool {
-        let mediaType = contentType.split(separator: ";", maxSplits: 1)[0]
-            .trimmingCharacters(in: .whitespaces).lowercased()
-        return mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
+    /// `application/json`, or any `application/…+json`.
+    public static func isJSON(_ mediaType: String) -> Bool {
+        mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
     }
 }
