@@ -36,23 +36,19 @@ final class MQTTSession: Sendable {
         let isAdmin: Bool
     }
 
-    private struct Active: Sendable {
-        let subscription: FollowerSubscription
-        let task: Task<Void, Never>
-    }
-
     let context: Context
     let channel: NIOAsyncChannel<MQTTPacket, MQTTPacket>
     private let outgoing: AsyncStream<Outgoing>
     private let outgoingInput: AsyncStream<Outgoing>.Continuation
     private let identity = Mutex<Identity?>(nil)
-    private let active = Mutex<[String: Active]>([:])
+    private let active: ActiveSubscriptions
     private let lastPacket = Mutex(ContinuousClock.now)
     private let closed = Mutex(false)
 
     init(context: Context, channel: NIOAsyncChannel<MQTTPacket, MQTTPacket>) {
         self.context = context
         self.channel = channel
+        active = ActiveSubscriptions(hub: context.hub)
         (outgoing, outgoingInput) = AsyncStream.makeStream(of: Outgoing.self, bufferingPolicy: .bufferingOldest(context.buffer))
     }
 
@@ -100,12 +96,7 @@ final class MQTTSession: Sendable {
     func close() {
         guard closed.withLock({ (value: inout Bool) -> Bool in defer { value = true }; return !value }) else { return }
         outgoingInput.finish()
-        let all = active.withLock { current -> [String: Active] in defer { current = [:] }; return current }
-        for (strategyId, entry) in all {
-            entry.subscription.finish()
-            entry.task.cancel()
-            Task { await context.hub.remove(entry.subscription, strategyId: strategyId) }
-        }
+        active.stopAll()
         channel.channel.close(promise: nil)
     }
 
@@ -130,7 +121,7 @@ final class MQTTSession: Sendable {
             for (filter, _) in topics { codes.append(await subscribe(filter, as: current)) }
             return enqueue(.control(.suback(packetId: packetId, returnCodes: codes)))
         case .unsubscribe(let packetId, let filters):
-            for filter in filters where filter.hasPrefix("t/") { stop(String(filter.dropFirst(2))) }
+            for filter in filters where filter.hasPrefix("t/") { active.stop(String(filter.dropFirst(2))) }
             return enqueue(.control(.unsuback(packetId: packetId)))
         case .publish(let publish):
             return await ingest(publish, from: current)
@@ -189,7 +180,7 @@ final class MQTTSession: Sendable {
         guard filter.hasPrefix("t/"), !filter.contains("+"), !filter.contains("#") else { return MQTTPacket.subscriptionFailure }
         let strategyId = String(filter.dropFirst(2))
         guard StrategyID.isValid(strategyId) else { return MQTTPacket.subscriptionFailure }
-        if active.withLock({ $0[strategyId] != nil }) { return 0x01 }
+        if active.contains(strategyId) { return 0x01 }
         do {
             guard let strategy = try await context.strategies.find(id: strategyId),
                 strategy.isVisible(to: current.device.userId, isAdmin: current.isAdmin)
@@ -211,31 +202,18 @@ final class MQTTSession: Sendable {
                     self?.enqueue(.record(record)) ?? false
                 }
             }
-            active.withLock { $0[strategyId] = Active(subscription: subscription, task: task) }
+            active.insert(subscription, pumpedBy: task)
             if closed.withLock({ $0 }) { close() }
-            if let until { scheduleClose(at: until) }
+            if let until {
+                AccessDeadline.schedule(until, clock: context.clock, while: { [weak self] in self.map { !$0.closed.withLock { $0 } } ?? false }) { [weak self] in
+                    self?.close()
+                }
+            }
             return 0x01
         } catch {
             context.logger.warning("MQTT subscribe failed", metadata: ["strategy": "\(strategyId)", "error": "\(error)"])
             return MQTTPacket.subscriptionFailure
         }
-    }
-
-    private func scheduleClose(at until: Date) {
-        let clock = context.clock
-        Task { [weak self] in
-            while let self, !self.closed.withLock({ $0 }), clock.now() < until {
-                try? await Task.sleep(for: .milliseconds(min(1000, max(10, Int(until.timeIntervalSince(clock.now()) * 1000)))))
-            }
-            self?.close()
-        }
-    }
-
-    private func stop(_ strategyId: String) {
-        guard let entry = active.withLock({ $0.removeValue(forKey: strategyId) }) else { return }
-        entry.subscription.finish()
-        entry.task.cancel()
-        Task { await context.hub.remove(entry.subscription, strategyId: strategyId) }
     }
 
     /// PUBLISH `t/<strategy>` from a device of the strategy's author is a signal (JSON, or

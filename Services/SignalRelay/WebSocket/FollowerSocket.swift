@@ -39,16 +39,11 @@ struct FollowerSocket: Sendable {
 
 /// One WebSocket connection: its subscriptions and its outgoing frames.
 final class FollowerSession: Sendable {
-    private struct Active {
-        let subscription: FollowerSubscription
-        let task: Task<Void, Never>
-    }
-
     let socket: FollowerSocket
     let principal: Principal
     private let frames: AsyncStream<String>
     private let framesInput: AsyncStream<String>.Continuation
-    private let active = Mutex<[String: Active]>([:])
+    private let active: ActiveSubscriptions
     /// When each recently sent record was committed, by strategy and seq, for the latency of acks.
     private let sentAt = Mutex<[String: [Int64: Date]]>([:])
     private let closed = Mutex(false)
@@ -59,6 +54,7 @@ final class FollowerSession: Sendable {
     init(socket: FollowerSocket, principal: Principal) {
         self.socket = socket
         self.principal = principal
+        active = ActiveSubscriptions(hub: socket.hub)
         (frames, framesInput) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingOldest(socket.buffer))
         (closing, closingInput) = AsyncStream.makeStream(of: Void.self)
     }
@@ -104,12 +100,7 @@ final class FollowerSession: Sendable {
         guard closed.withLock({ (value: inout Bool) -> Bool in defer { value = true }; return !value }) else { return }
         framesInput.finish()
         closingInput.finish()
-        let all = active.withLock { current -> [String: Active] in defer { current = [:] }; return current }
-        for (strategyId, entry) in all {
-            entry.subscription.finish()
-            entry.task.cancel()
-            Task { await socket.hub.remove(entry.subscription, strategyId: strategyId) }
-        }
+        active.stopAll()
     }
 
     /// Queues a frame; false (and the connection closes) when the client is too far behind.
@@ -134,7 +125,7 @@ final class FollowerSession: Sendable {
         case "subscribe":
             await subscribe(strategyId, after: message["after"])
         case "unsubscribe":
-            if let strategyId { stop(strategyId) }
+            if let strategyId { active.stop(strategyId) }
         case "ack":
             if let strategyId, case .number(let text)? = message["seq"], let seq = Int64(text),
                 let sent = sentAt.withLock({ $0[strategyId]?.removeValue(forKey: seq) }) {
@@ -158,7 +149,7 @@ final class FollowerSession: Sendable {
             send(Frames.error(strategyId: strategyId, code: "bad_request", message: "after must be a sequence number (0 or more)."))
             return
         }
-        guard active.withLock({ $0[strategyId] == nil }) else {
+        guard !active.contains(strategyId) else {
             send(Frames.error(strategyId: strategyId, code: "bad_request", message: "Already subscribed to \(strategyId)."))
             return
         }
@@ -196,39 +187,22 @@ final class FollowerSession: Sendable {
                     return self.send(record.webSocketFrame)
                 }
             }
-            active.withLock { $0[strategyId] = Active(subscription: subscription, task: task) }
+            active.insert(subscription, pumpedBy: task)
             if isClosed { close() }
-            if let until { scheduleEnd(strategyId, at: until) }
+            if let until {
+                AccessDeadline.schedule(until, clock: socket.clock, while: { [weak self] in self.map { !$0.isClosed } ?? false }) { [weak self] in
+                    self?.endAccess(strategyId)
+                }
+            }
         } catch {
             socket.logger.warning("subscribe failed", metadata: ["strategy": "\(strategyId)", "error": "\(error)"])
             send(Frames.error(strategyId: strategyId, code: "bad_request", message: "The subscription could not start; try again."))
         }
     }
 
-    /// Access ends at a subscription's end date even before the expiry sweep emits its event.
-    private func scheduleEnd(_ strategyId: String, at until: Date) {
-        let clock = socket.clock
-        Task { [weak self] in
-            while let self, !self.isClosed, clock.now() < until {
-                try? await Task.sleep(for: .milliseconds(min(1000, max(10, Int(until.timeIntervalSince(clock.now()) * 1000)))))
-            }
-            self?.endAccess(strategyId)
-        }
-    }
-
     private func endAccess(_ strategyId: String) {
-        guard stop(strategyId) else { return }
+        guard active.stop(strategyId) else { return }
         send(Frames.unsubscribed(strategyId: strategyId))
-    }
-
-    /// Ends one subscription; false when there was none.
-    @discardableResult
-    private func stop(_ strategyId: String) -> Bool {
-        guard let entry = active.withLock({ $0.removeValue(forKey: strategyId) }) else { return false }
-        entry.subscription.finish()
-        entry.task.cancel()
-        Task { await socket.hub.remove(entry.subscription, strategyId: strategyId) }
-        return true
     }
 }
 
