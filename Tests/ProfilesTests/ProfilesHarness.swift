@@ -75,12 +75,7 @@ extension ProfilesHarness {
     /// Applies a moderation approval straight to the database (no broker), for tests whose
     /// subject is what comes after publication. The broker path has tests of its own.
     func approveDirectly(_ strategyId: String, subject: ReviewSubject, version: Int? = nil) async throws {
-        let event = ModerationCaseApproved(caseId: UUID(), strategyId: strategyId, subject: subject, version: version, moderatorId: UUID(), note: nil)
-        try await database.withClient { client in
-            try await client.withTransaction(logger: Self.logger) { connection in
-                try await StrategyReviews.approve(event, at: clock.now(), on: connection, logger: Self.logger)
-            }
-        }
+        try await database.approve(strategyId, subject: subject, version: version, at: clock.now())
     }
 
     func adjustSubscribersDirectly(_ strategyId: String, by delta: Int) async throws {

@@ -69,12 +69,7 @@ struct RelayHarness {
                     at: clock.now()
                 )
                 _ = try await strategies.submitListing(id: strategy.id, at: clock.now())
-                try await client.withTransaction(logger: Self.logger) { connection in
-                    try await StrategyReviews.approve(
-                        ModerationCaseApproved(caseId: UUID(), strategyId: strategy.id, subject: .listing, version: nil, moderatorId: UUID(), note: nil),
-                        at: clock.now(), on: connection, logger: Self.logger
-                    )
-                }
+                try await database.approve(strategy.id, subject: .listing, at: clock.now())
                 ids.append(strategy.id)
             }
             let secret = SecretToken.generate(prefix: APIKeyFormat.prefix)

@@ -55,12 +55,7 @@ struct SubscriptionsHarness {
 
     /// Publishes straight in the database, as an approval from moderation would.
     func approve(_ strategyId: String, subject: ReviewSubject, version: Int? = nil) async throws {
-        let event = ModerationCaseApproved(caseId: UUID(), strategyId: strategyId, subject: subject, version: version, moderatorId: UUID(), note: nil)
-        try await database.withClient { client in
-            try await client.withTransaction(logger: Self.logger) { connection in
-                try await StrategyReviews.approve(event, at: clock.now(), on: connection, logger: Self.logger)
-            }
-        }
+        try await database.approve(strategyId, subject: subject, version: version, at: clock.now())
     }
 
     /// The sweep the expiry job runs, at the harness clock's time.

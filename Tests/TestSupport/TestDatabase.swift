@@ -62,3 +62,16 @@ public struct TestDatabase: Sendable {
         }
     }
 }
+
+extension TestDatabase {
+    /// Publishes a strategy straight in the database, as a moderation approval does (the
+    /// broker path has tests of its own).
+    public func approve(_ strategyId: String, subject: ReviewSubject, version: Int? = nil, at date: Date) async throws {
+        let event = ModerationCaseApproved(caseId: UUID(), strategyId: strategyId, subject: subject, version: version, moderatorId: UUID(), note: nil)
+        try await withClient { client in
+            try await client.withTransaction(logger: Self.logger) { connection in
+                try await StrategyReviews.approve(event, at: date, on: connection, logger: Self.logger)
+            }
+        }
+    }
+}

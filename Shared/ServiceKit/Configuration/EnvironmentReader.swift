@@ -36,27 +36,24 @@ public struct EnvironmentReader: Sendable {
         return value
     }
 
-    /// A PEM given inline (`NAME`) or as a file path (`NAME_FILE`); the file wins when both are set.
+    /// A PEM given inline (`NAME`, with `\n` for line breaks) or as a file path (`NAME_FILE`);
+    /// the file wins when both are set.
     public func pem(_ name: String) throws -> String? {
-        if let path = string("\(name)_FILE") {
-            do {
-                return try String(contentsOfFile: path, encoding: .utf8)
-            } catch {
-                throw Invalid(description: "\(name)_FILE: cannot read \(path): \(error)")
-            }
-        }
-        return string(name).map { $0.replacingOccurrences(of: "\\n", with: "\n") }
+        try fileOrValue(name) { $0 } ?? string(name).map { $0.replacingOccurrences(of: "\\n", with: "\n") }
     }
 
     /// A secret given inline (`NAME`) or as a file path (`NAME_FILE`, for Docker secrets), trimmed.
     public func secret(_ name: String) throws -> String? {
-        if let path = string("\(name)_FILE") {
-            do {
-                return try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-            } catch {
-                throw Invalid(description: "\(name)_FILE: cannot read \(path): \(error)")
-            }
+        try fileOrValue(name) { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? string(name)
+    }
+
+    /// The contents of the file named by `NAME_FILE`, transformed, or nil when it is not set.
+    private func fileOrValue(_ name: String, _ transform: (String) -> String) throws -> String? {
+        guard let path = string("\(name)_FILE") else { return nil }
+        do {
+            return transform(try String(contentsOfFile: path, encoding: .utf8))
+        } catch {
+            throw Invalid(description: "\(name)_FILE: cannot read \(path): \(error)")
         }
-        return string(name)
     }
 }
