@@ -48,9 +48,7 @@ for match in re.finditer(r"location\s+(=\s+)?(/\S*)\s*\{[^}]*?proxy_pass\s+http:
     locations.append((bool(match.group(1)), match.group(2), match.group(3)))
 upstream_service = {upstream: upstream.replace("_", "-") for _, _, upstream in locations}
 
-api = root.parent / "shared" / "API.md"
-if not api.exists():
-    api = root / "docs" / "API.md"
+api = root / "docs" / "API.md"
 paths = set(re.findall(r"`(?:GET|POST|PUT|PATCH|DELETE) (/[^`\s?]+)", api.read_text()))
 if not paths:
     problems.append(f"no API paths found in {api}")

@@ -11,8 +11,8 @@ struct ProfileBenchmark: ParsableCommand {
         abstract: "Times OctoBot profile validation for the largest fixture and for a 10 MiB profile."
     )
 
-    @Option(help: "The OctoBot fixtures folder (shared/fixtures/octobot).")
-    var fixtures = "../shared/fixtures/octobot"
+    @Option(help: "The OctoBot fixtures folder (Tests/Fixtures/octobot in the repository).")
+    var fixtures = "Tests/Fixtures/octobot"
 
     @Option(help: "Validations per case.")
     var iterations = 200

@@ -35,7 +35,8 @@ func buildApplication(
             RelayConsumers(hub: hub, broker: runtime.broker, logger: log),
             MQTTListener(
                 host: configuration.mqttHost, port: configuration.mqttPort, hub: hub, ingest: ingest, database: database,
-                buffer: configuration.followerBuffer, inflightWindow: configuration.mqttInflightWindow, clock: clock, logger: log,
+                buffer: configuration.followerBuffer, inflightWindow: configuration.mqttInflightWindow,
+                connectTimeout: configuration.mqttConnectTimeout, clock: clock, logger: log,
                 onBound: onMQTTBound
             ),
         ]

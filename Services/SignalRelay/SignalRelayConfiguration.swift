@@ -14,6 +14,8 @@ struct SignalRelayConfiguration: Sendable {
     var followerBuffer: Int
     /// Unacknowledged QoS 1 PUBLISH packets per MQTT connection.
     var mqttInflightWindow: Int
+    /// How long a new MQTT connection may take to send a complete CONNECT (a slow-loris guard).
+    var mqttConnectTimeout: Duration
 
     init(environment env: EnvironmentReader = EnvironmentReader()) throws {
         service = try ServiceConfiguration(environment: env, defaultPort: 8085)
@@ -23,5 +25,6 @@ struct SignalRelayConfiguration: Sendable {
         emitBurst = Double(try env.int("EMIT_BURST", default: 200, range: 1...1_000_000))
         followerBuffer = try env.int("FOLLOWER_BUFFER", default: 1024, range: 16...1_000_000)
         mqttInflightWindow = try env.int("MQTT_INFLIGHT_WINDOW", default: 64, range: 1...65535)
+        mqttConnectTimeout = .milliseconds(try env.int("MQTT_CONNECT_TIMEOUT_MS", default: 10_000, range: 1...600_000))
     }
 }

@@ -2,20 +2,49 @@ import NIOCore
 
 /// Reads MQTT 3.1.1 packets from bytes, refusing anything malformed: reserved flags, remaining
 /// lengths over `maxPacketBytes` (checked before buffering anything), truncated fields, invalid
-/// UTF-8 in strings.
+/// UTF-8 in strings. On a server's side, until a CONNECT has arrived, bytes that cannot begin
+/// one (an HTTP request sent to the MQTT port, any other packet) are refused as soon as they
+/// arrive, without waiting for the remaining length they seem to announce.
 public struct MQTTDecoder: ByteToMessageDecoder {
     public typealias InboundOut = MQTTPacket
 
     public let maxPacketBytes: Int
+    private var awaitingConnect: Bool
 
-    public init(maxPacketBytes: Int) {
+    /// `acceptingConnections`: this side is the server, so the first packet must be CONNECT.
+    public init(maxPacketBytes: Int, acceptingConnections: Bool) {
         self.maxPacketBytes = maxPacketBytes
+        awaitingConnect = acceptingConnections
     }
 
     public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        if awaitingConnect { try Self.refuseUnlessConnectStart(buffer) }
         guard let packet = try Self.parse(&buffer, maxPacketBytes: maxPacketBytes) else { return .needMoreData }
+        if case .connect = packet { awaitingConnect = false }
         context.fireChannelRead(wrapInboundOut(packet))
         return .continue
+    }
+
+    /// The fixed header of a CONNECT, then a protocol name of "MQTT" (3.1.1 and 5) or "MQIsdp" (3.1).
+    private static let connectHeader: UInt8 = 0x10  // packet type 1, no flags
+    private static let protocolNamePrefixes: [[UInt8]] = [[0, 4] + Array("MQTT".utf8), [0, 6] + Array("MQIsdp".utf8)]
+
+    /// Throws unless the bytes received so far can be the start of a CONNECT packet.
+    public static func refuseUnlessConnectStart(_ buffer: ByteBuffer) throws {
+        var peek = buffer
+        guard let first = peek.readInteger(as: UInt8.self) else { return }
+        guard first == connectHeader else {
+            throw MQTTProtocolError(description: "the first packet must be CONNECT, got byte \(first)")
+        }
+        // Skip the remaining length (up to 4 bytes), then compare what has come of the body.
+        for _ in 0..<4 {
+            guard let byte = peek.readInteger(as: UInt8.self) else { return }
+            if byte & 0x80 == 0 { break }
+        }
+        let received = Array(peek.readableBytesView.prefix(8))
+        guard protocolNamePrefixes.contains(where: { $0.starts(with: received) || received.starts(with: $0) }) else {
+            throw MQTTProtocolError(description: "CONNECT without the MQTT protocol name")
+        }
     }
 
     /// One packet from the front of `buffer`, or nil when more bytes are needed.
@@ -103,9 +132,14 @@ public struct MQTTDecoder: ByteToMessageDecoder {
 
     private static func parseConnect(_ body: inout ByteBuffer) throws -> MQTTPacket.Connect {
         let name = try readString(&body)
-        guard let level = body.readInteger(as: UInt8.self), let flags = body.readInteger(as: UInt8.self) else {
-            throw MQTTProtocolError(description: "truncated CONNECT")
+        guard let level = body.readInteger(as: UInt8.self) else { throw MQTTProtocolError(description: "truncated CONNECT") }
+        guard name == "MQTT", level == MQTTPacket.Connect.protocolLevel311 else {
+            // Another version lays out the rest differently (MQTT 5 adds properties): what matters
+            // is only that it is not 3.1.1, so the session can answer CONNACK 0x01.
+            body.moveReaderIndex(to: body.writerIndex)
+            return .init(protocolName: name, protocolLevel: level, cleanSession: true, keepAliveSeconds: 0, clientId: "", username: nil, password: nil)
         }
+        guard let flags = body.readInteger(as: UInt8.self) else { throw MQTTProtocolError(description: "truncated CONNECT") }
         guard flags & 0x01 == 0 else { throw MQTTProtocolError(description: "CONNECT with the reserved flag set") }
         let keepAlive = try readUInt16(&body)
         let clientId = try readString(&body)

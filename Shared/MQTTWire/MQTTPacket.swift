@@ -4,6 +4,9 @@ import NIOCore
 /// at most, and stock OctoBot bots never ask for more).
 public enum MQTTPacket: Sendable, Equatable {
     public struct Connect: Sendable, Equatable {
+        /// The protocol level of MQTT 3.1.1, the only version the relay speaks.
+        public static let protocolLevel311: UInt8 = 4
+
         public var protocolName: String
         public var protocolLevel: UInt8
         public var cleanSession: Bool

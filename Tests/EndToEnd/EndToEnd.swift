@@ -20,7 +20,7 @@ struct EndToEnd: AsyncParsableCommand {
     @Option(help: "The edge.") var edge = "http://127.0.0.1:8080"
     @Option(help: "The edge's MQTT port.") var mqttPort = 1883
     @Option(help: "The admin account, `email / password` (deploy/run writes it to <state>/admin-credentials).") var adminCredentials: String
-    @Option(help: "OctoBot fixtures (shared/fixtures/octobot).") var fixtures = "../shared/fixtures/octobot"
+    @Option(help: "OctoBot fixtures (Tests/Fixtures/octobot in the repository).") var fixtures = "Tests/Fixtures/octobot"
 
     func run() async throws {
         let api = EdgeAPI(edge: edge)
@@ -91,7 +91,7 @@ struct EndToEnd: AsyncParsableCommand {
 
         let mqtt = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: URL(string: edge)?.host ?? "127.0.0.1", port: mqttPort) { channel in
             channel.eventLoop.makeCompletedFuture {
-                try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(MQTTDecoder(maxPacketBytes: 1 << 20)))
+                try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(MQTTDecoder(maxPacketBytes: 1 << 20, acceptingConnections: false)))
                 try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(MQTTEncoder()))
                 return try NIOAsyncChannel<MQTTPacket, MQTTPacket>(wrappingChannelSynchronously: channel)
             }

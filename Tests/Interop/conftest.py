@@ -14,7 +14,7 @@ import requests
 EDGE = os.environ.get("ASTROLAB_EDGE", "http://127.0.0.1:8080")
 MQTT_PORT = int(os.environ.get("ASTROLAB_MQTT_PORT", "1883"))
 ADMIN = os.environ.get("ASTROLAB_ADMIN_CREDENTIALS", "")
-FIXTURES = pathlib.Path(os.environ.get("ASTROLAB_FIXTURES", pathlib.Path(__file__).resolve().parents[3] / "shared" / "fixtures")) / "octobot"
+FIXTURES = pathlib.Path(__file__).resolve().parents[1] / "Fixtures" / "octobot"
 PASSWORD = "correct horse battery"
 
 

@@ -1,7 +1,9 @@
 """Profiles made, exported and imported by OctoBot's own code (octobot-commons)."""
+import json
 import os
 import pathlib
 import shutil
+import uuid
 
 import octobot_commons.profiles as profiles
 import octobot_commons.profiles.profile_sharing as profile_sharing
@@ -85,3 +87,34 @@ def test_signal_strategy_imports_as_remote_trading_signals(api, tmp_path):
     specific = (folder / "specific_config" / "RemoteTradingSignalsTradingMode.json").read_text()
     assert f'"trading_strategy": "{strategy_id}"' in specific
     assert imported.config["exchanges"] == {"binance": {"enabled": True, "exchange-type": "spot"}}
+
+
+def test_locally_made_profile_with_null_metadata_uploads_and_imports_back(api, tmp_path):
+    """A profile made in the bot has no slug, description, avatar or origin yet: the bot writes
+    nulls for them, and its export must upload as it is and import back into a bot."""
+    template = FIXTURES / "profiles" / "grid_trading"
+    folder = tmp_path / "made_locally"
+    folder.mkdir()
+    shutil.copy(template / "tentacles_config.json", folder)
+    shutil.copytree(template / "specific_config", folder / "specific_config")
+    profile = profiles.Profile(str(folder), schema_path=SCHEMA)
+    profile.profile_id = str(uuid.uuid4())
+    profile.name = "Made locally"
+    profile.config = json.loads((template / "profile.json").read_text())["config"]
+    profile.validate_and_save_config()
+    written = json.loads((folder / "profile.json").read_text())["profile"]
+    assert {key: written[key] for key in ("slug", "description", "avatar", "origin_url")} == dict.fromkeys(("slug", "description", "avatar", "origin_url"))
+    exported = profile_sharing.export_profile(profile, str(tmp_path / "export"))
+
+    author, _ = api.signup("interop-author")
+    strategy = api.call("POST", "/v1/strategies", token=author, expect=201, json={"name": "Interop made locally", "description": "A profile made in the bot itself.", "kind": "profile"}).json()
+    version = api.call("POST", f"/v1/strategies/{strategy['id']}/versions", token=author, expect=201,
+                       data=pathlib.Path(exported).read_bytes(), headers={"Content-Type": "application/zip"}).json()
+    assert version["summary"]["tradingMode"] == "GridTradingMode"
+    api.approve(strategy["id"])
+
+    imported = _import(_subscribed_download_url(api, author, strategy["id"]), tmp_path)
+    assert imported is not None, "the bot refused the download"
+    assert imported.name == "Made locally"
+    assert imported.slug is None
+    assert '"GridTradingMode": true' in (tmp_path / imported.path / "tentacles_config.json").read_text()

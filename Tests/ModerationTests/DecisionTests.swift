@@ -57,6 +57,27 @@ struct DecisionTests {
         }
     }
 
+    @Test("approve's body is optional: none at all, or empty with application/json; a body that is not JSON is still 415")
+    func optionalApproveBody() async throws {
+        let harness = try await ModerationHarness.make()
+        let author = try await harness.user("Author")
+        let admin = try await harness.user("Admin", admin: true)
+        let (_, bare) = try await harness.openCase(author: author, name: "Approved with no body")
+        let (_, empty) = try await harness.openCase(author: author, name: "Approved with an empty body")
+        try await harness.moderationApp().test(.router) { client in
+            try await client.send(.post, "/v1/moderation/cases/\(bare)/approve", bytes: Array("note".utf8), contentType: nil, token: admin.token)
+                .expectProblem(.unsupportedMediaType)
+            #expect(try await harness.count("SELECT count(*)::int FROM moderation_decisions") == 0)
+
+            let approved = try await client.execute(uri: "/v1/moderation/cases/\(bare)/approve", method: .post, headers: [.authorization: "Bearer \(admin.token)"], body: nil)
+            #expect(approved.status == .ok, "\(approved.bodyString)")
+            #expect(try approved.jsonObject()["note"] is NSNull)
+            let withEmpty = try await client.send(.post, "/v1/moderation/cases/\(empty)/approve", bytes: [], contentType: "application/json", token: admin.token)
+            #expect(withEmpty.status == .ok, "\(withEmpty.bodyString)")
+            #expect(try await harness.count("SELECT count(*)::int FROM moderation_decisions") == 2)
+        }
+    }
+
     @Test("admins deciding at once produce exactly one decision")
     func concurrentDecisions() async throws {
         let harness = try await ModerationHarness.make()

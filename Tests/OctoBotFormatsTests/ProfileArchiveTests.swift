@@ -109,6 +109,47 @@ struct ProfileArchiveTests {
         #expect(messages.contains("config.trading.risk: must be number, got string"))
     }
 
+    /// `Profile.as_dict()` of a profile made in the bot (never imported, no slug or avatar yet).
+    static let locallyMadeProfileBlock = """
+        {"id": "0c1e7b52-8d3e-4bd6-9d53-5a0f3f6f2a55", "name": "My grid", "slug": null, "description": null,
+         "avatar": null, "origin_url": null, "auto_update": false, "read_only": false, "imported": false,
+         "complexity": 2, "risk": 2, "type": "live", "extra_backtesting_time_frames": []}
+        """
+
+    func profileJSON(profileBlock: String) -> String {
+        Self.validProfileJSON.replacingOccurrences(of: #"{"id": "p1", "name": "P", "avatar": null}"#, with: profileBlock)
+    }
+
+    @Test("a locally made profile's null metadata (slug, description, avatar, origin_url) is accepted")
+    func nullMetadata() throws {
+        let json = profileJSON(profileBlock: Self.locallyMadeProfileBlock)
+        let profile = try ProfileArchive.validate(zip: try TestZips.profile(files: ["profile.json": json, "tentacles_config.json": Self.tentacles]))
+        #expect(profile.warnings.isEmpty, "\(profile.warnings)")
+    }
+
+    @Test("metadata the bot's importer cannot read is refused: null id or name, unknown complexity, risk or type")
+    func metadataTheBotRefuses() throws {
+        let block = Self.locallyMadeProfileBlock
+            .replacingOccurrences(of: #""id": "0c1e7b52-8d3e-4bd6-9d53-5a0f3f6f2a55""#, with: #""id": null"#)
+            .replacingOccurrences(of: #""name": "My grid""#, with: #""name": null"#)
+            .replacingOccurrences(of: #""complexity": 2"#, with: #""complexity": 7"#)
+            .replacingOccurrences(of: #""risk": 2"#, with: #""risk": null"#)
+            .replacingOccurrences(of: #""type": "live""#, with: #""type": "paper""#)
+        let messages = try rejected(TestZips.profile(files: ["profile.json": profileJSON(profileBlock: block), "tentacles_config.json": Self.tentacles])).map(\.message)
+        #expect(messages.contains("profile.id: must be string, got null"))
+        #expect(messages.contains("profile.name: must be string, got null"))
+        #expect(messages.contains("profile.complexity: must be one of 1, 2, 3"))
+        #expect(messages.contains("profile.risk: must be one of 1, 2, 3"))
+        #expect(messages.contains(#"profile.type: must be one of "live", "backtesting""#))
+    }
+
+    @Test("an integer written with a fraction is the same enum value, as in Python")
+    func enumNumbers() throws {
+        let block = Self.locallyMadeProfileBlock.replacingOccurrences(of: #""complexity": 2"#, with: #""complexity": 3.0"#)
+        let profile = try ProfileArchive.validate(zip: try TestZips.profile(files: ["profile.json": profileJSON(profileBlock: block), "tentacles_config.json": Self.tentacles]))
+        #expect(profile.warnings.isEmpty, "\(profile.warnings)")
+    }
+
     @Test("unknown keys elsewhere are kept with a warning; newer OctoBot keys are accepted silently")
     func unknownKeys() throws {
         let json = Self.validProfileJSON

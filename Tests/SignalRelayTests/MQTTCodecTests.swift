@@ -71,3 +71,22 @@ struct MQTTCodecTests {
         #expect(throws: MQTTProtocolError.self) { try decode(header, max: 1000) }
     }
 }
+
+@Suite("MQTT: what may begin a connection")
+struct MQTTConnectStartTests {
+    @Test(
+        "the beginnings of a CONNECT are let through, byte by byte",
+        arguments: [[], [0x10], [0x10, 0x8C], [0x10, 0x8C, 0x01], [0x10, 0x0C, 0x00, 0x04, 0x4D, 0x51], [0x10, 0x0C, 0x00, 0x06, 0x4D, 0x51, 0x49, 0x73, 0x64, 0x70, 0x03]] as [[UInt8]]
+    )
+    func connectStarts(bytes: [UInt8]) throws {
+        try MQTTDecoder.refuseUnlessConnectStart(ByteBuffer(bytes: bytes))
+    }
+
+    @Test(
+        "anything else is refused from its first bytes",
+        arguments: [Array("GET ".utf8), [0x30], [0x82, 0x05], [0x10, 0x0C, 0x00, 0x05], [0x10, 0x0C, 0x00, 0x04, 0x4D, 0x52]] as [[UInt8]]
+    )
+    func notConnectStarts(bytes: [UInt8]) {
+        #expect(throws: MQTTProtocolError.self) { try MQTTDecoder.refuseUnlessConnectStart(ByteBuffer(bytes: bytes)) }
+    }
+}

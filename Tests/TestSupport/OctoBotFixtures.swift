@@ -1,26 +1,24 @@
 import Foundation
 
-/// The real OctoBot files in `shared/fixtures/octobot/` beside the repository (made by OctoBot's
-/// own code; see OCTOBOT.md). Tests fail loudly when the folder is missing rather than skip.
+/// The real OctoBot files in `Tests/Fixtures/octobot/` (made by OctoBot's own code; its README
+/// says how). Tests fail loudly when a file is missing rather than skip.
 public enum OctoBotFixtures {
     public struct Missing: Error, CustomStringConvertible {
         public let description: String
     }
 
-    /// `<repo>/../shared/fixtures/octobot`, found from this source file's location.
+    /// `Tests/Fixtures/octobot`, found from this source file's location.
     public static let root: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent()  // TestSupport
         .deletingLastPathComponent()  // Tests
-        .deletingLastPathComponent()  // repository
-        .deletingLastPathComponent()
-        .appendingPathComponent("shared/fixtures/octobot")
+        .appendingPathComponent("Fixtures/octobot")
 
     public static let profileNames = ["copy_trading", "daily_trading", "grid_trading", "signal_trading", "simple_dca", "tradingview_trading"]
 
     public static func data(_ relativePath: String) throws -> [UInt8] {
         let url = root.appendingPathComponent(relativePath)
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw Missing(description: "fixture \(url.path) is missing: clone shared/ beside the repository")
+            throw Missing(description: "fixture \(url.path) is missing from Tests/Fixtures")
         }
         return Array(data)
     }
@@ -30,7 +28,7 @@ public enum OctoBotFixtures {
     public static func profileFiles(_ name: String) throws -> [(path: String, bytes: [UInt8])] {
         let folder = root.appendingPathComponent("profiles/\(name)")
         guard let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey]) else {
-            throw Missing(description: "fixture folder \(folder.path) is missing: clone shared/ beside the repository")
+            throw Missing(description: "fixture folder \(folder.path) is missing from Tests/Fixtures")
         }
         var files: [(String, [UInt8])] = []
         for case let url as URL in enumerator where (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true {

@@ -25,7 +25,7 @@ struct CaseController: Sendable {
         }
         group.post(":id/approve") { request, context in
             let admin = try context.requireAdmin()
-            let body = try await request.decodeJSONBody(ApproveRequest.self)
+            let body = try await request.decodeOptionalJSONBody(ApproveRequest.self)
             return try await decide(context, .approve(note: body.note), by: admin)
         }
         group.post(":id/reject") { request, context in

@@ -21,19 +21,57 @@ struct MQTTListener: Service {
     let database: PostgresClient
     let buffer: Int
     let inflightWindow: Int
+    let connectTimeout: Duration
     let clock: any WallClock
     let logger: Logger
     /// Told the port once bound (tests listen on port 0).
     var onBound: (@Sendable (Int) -> Void)?
 
     func run() async throws {
+        let context = MQTTSession.Context(
+            hub: hub, ingest: ingest, database: database, strategies: PostgresStrategyRepository(client: database, logger: logger),
+            devices: PostgresDeviceRepository(client: database, logger: logger), users: PostgresUserRepository(client: database, logger: logger),
+            buffer: buffer, inflightWindow: inflightWindow, connectTimeout: connectTimeout, clock: clock, logger: logger
+        )
+        try await cancelWhenGracefulShutdown {
+            try await withThrowingDiscardingTaskGroup { group in
+                var listenPort = port
+                // NIO reports a connection that fails while being set up (a socket option refused)
+                // as an error of the listening channel, which ends its stream of connections. One
+                // bot's connection must not end the listener, let alone the process: log it and
+                // listen again on the same port. Sessions already running are not affected.
+                while !Task.isCancelled {
+                    let server = try await bind(port: listenPort)
+                    listenPort = server.channel.localAddress?.port ?? listenPort
+                    do {
+                        try await server.executeThenClose { connections in
+                            for try await connection in connections {
+                                group.addTask {
+                                    RelayMetrics.mqttOpened()
+                                    defer { RelayMetrics.mqttClosed() }
+                                    await MQTTSession(context: context, channel: connection).run()
+                                }
+                            }
+                        }
+                        return  // the listener was closed: shutting down
+                    } catch where !Task.isCancelled {
+                        logger.error("MQTT listener failed; listening again", metadata: ["error": "\(error)"])
+                    }
+                }
+            }
+        }
+    }
+
+    private func bind(port: Int) async throws -> NIOAsyncChannel<NIOAsyncChannel<MQTTPacket, MQTTPacket>, Never> {
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            // A TCP-level option: `.socketOption(.tcp_nodelay)` would set SOL_SOCKET's option of the
+            // same number, SO_DEBUG, which needs privileges and fails every connection of a non-root relay.
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(MQTTDecoder(maxPacketBytes: Self.maxPacketBytes)))
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(MQTTDecoder(maxPacketBytes: Self.maxPacketBytes, acceptingConnections: true)))
                     try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(MQTTEncoder()))
                     return try NIOAsyncChannel<MQTTPacket, MQTTPacket>(wrappingChannelSynchronously: channel)
                 }
@@ -41,23 +79,6 @@ struct MQTTListener: Service {
         let boundPort = server.channel.localAddress?.port ?? port
         logger.info("MQTT listening", metadata: ["host": "\(host)", "port": "\(boundPort)"])
         onBound?(boundPort)
-        let context = MQTTSession.Context(
-            hub: hub, ingest: ingest, database: database, strategies: PostgresStrategyRepository(client: database, logger: logger),
-            devices: PostgresDeviceRepository(client: database, logger: logger), users: PostgresUserRepository(client: database, logger: logger),
-            buffer: buffer, inflightWindow: inflightWindow, clock: clock, logger: logger
-        )
-        try await cancelWhenGracefulShutdown {
-            try await withThrowingDiscardingTaskGroup { group in
-                try await server.executeThenClose { connections in
-                    for try await connection in connections {
-                        group.addTask {
-                            RelayMetrics.mqttOpened()
-                            defer { RelayMetrics.mqttClosed() }
-                            await MQTTSession(context: context, channel: connection).run()
-                        }
-                    }
-                }
-            }
-        }
+        return server
     }
 }

@@ -20,6 +20,7 @@ final class MQTTSession: Sendable {
         let users: any UserRepository
         let buffer: Int
         let inflightWindow: Int
+        let connectTimeout: Duration
         let clock: any WallClock
         let logger: Logger
     }
@@ -136,7 +137,7 @@ final class MQTTSession: Sendable {
 
     /// CONNECT: username = a device id; unknown or deleted devices are refused (0x05).
     private func accept(_ connect: MQTTPacket.Connect) async -> Bool {
-        guard connect.protocolName == "MQTT", connect.protocolLevel == 4 else {
+        guard connect.protocolName == "MQTT", connect.protocolLevel == MQTTPacket.Connect.protocolLevel311 else {
             _ = enqueue(.control(.connack(sessionPresent: false, returnCode: MQTTPacket.ConnectReturnCode.unacceptableProtocolVersion)))
             return false
         }
@@ -158,13 +159,14 @@ final class MQTTSession: Sendable {
     private let keepAlive = Mutex<UInt16>(0)
 
     /// Closes a connection silent for 1.5 keep-alive periods (MQTT 3.1.1 §3.1.2.10), and one that
-    /// never sends CONNECT within 10 seconds.
+    /// sends no complete CONNECT within `connectTimeout` of being accepted (bytes trickled in
+    /// one at a time do not count: only whole packets do).
     private func enforceKeepAlive() async throws {
         while true {
             let seconds = keepAlive.withLock { $0 }
             let connected = identity.withLock { $0 != nil }
             // Keep-alive 0 means none: check back hourly, in case the session changes.
-            let limit: Duration = connected ? (seconds == 0 ? .seconds(3600) : .milliseconds(Int64(seconds) * 1500)) : .seconds(10)
+            let limit: Duration = connected ? (seconds == 0 ? .seconds(3600) : .milliseconds(Int64(seconds) * 1500)) : context.connectTimeout
             let silent = ContinuousClock.now - lastPacket.withLock { $0 }
             if silent > limit, !(connected && seconds == 0) { return }
             // Sleep until the earliest moment the connection could be overdue, not on a fixed tick:

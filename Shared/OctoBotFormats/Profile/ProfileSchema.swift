@@ -10,22 +10,28 @@ public enum ProfileSchema {
         unknownKeys: .warn
     )
 
+    /// The `profile` block, judged as the bot's importer judges it (`Profile.from_dict`, then
+    /// `validate` against the bot's schema): what it accepts we accept, what makes it fail we refuse.
+    /// A locally made profile carries nulls (`slug`, `description`, `avatar`, `origin_url`).
     static let profile: SchemaNode = .object(
         [
+            // The schema requires strings here; the bot only fills them in when absent.
             "id": .string,
             "name": .string,
-            "slug": .string,
+            "read_only": .boolean,
+            "extra_backtesting_time_frames": .array(of: .string, unique: true),
             "description": .nullableString,
             "avatar": .nullableString,
-            "origin_url": .nullableString,
-            "auto_update": .boolean,
-            "read_only": .boolean,
-            "imported": .boolean,
+            // Neither validated nor used on import (the bot sets `imported` and `origin_url` itself).
+            "slug": .anything,
+            "origin_url": .anything,
+            "imported": .anything,
+            "auto_update": .anything,
             "hidden": .boolean,
-            "complexity": .number(),
-            "risk": .number(),
-            "type": .string,
-            "extra_backtesting_time_frames": .array(of: .string, unique: true),
+            // Read into the bot's enums: any other value makes the import fail.
+            "complexity": .oneOf([.number("1"), .number("2"), .number("3")]),
+            "risk": .oneOf([.number("1"), .number("2"), .number("3")]),
+            "type": .oneOf([.string("live"), .string("backtesting")]),
         ],
         unknownKeys: .warn
     )

@@ -22,11 +22,13 @@ public final class SchemaNode: Sendable {
     public let uniqueItems: Bool
     public let minimum: Double?
     public let maximum: Double?
+    /// JSON Schema's `enum`: the only values allowed, compared as JSON (so `2` and `2.0` are one value).
+    public let allowedValues: [JSON]?
 
     public init(
         types: Set<ValueType>? = nil, properties: [String: SchemaNode] = [:], anyKey: SchemaNode? = nil,
         unknownKeys: UnknownKeys = .allowed, required: [String] = [], items: SchemaNode? = nil,
-        uniqueItems: Bool = false, minimum: Double? = nil, maximum: Double? = nil
+        uniqueItems: Bool = false, minimum: Double? = nil, maximum: Double? = nil, allowedValues: [JSON]? = nil
     ) {
         self.types = types
         self.properties = properties
@@ -37,6 +39,7 @@ public final class SchemaNode: Sendable {
         self.uniqueItems = uniqueItems
         self.minimum = minimum
         self.maximum = maximum
+        self.allowedValues = allowedValues
     }
 }
 
@@ -59,6 +62,11 @@ extension SchemaNode {
 
     public static func integer(minimum: Double? = nil, maximum: Double? = nil) -> SchemaNode {
         SchemaNode(types: [.integer], minimum: minimum, maximum: maximum)
+    }
+
+    /// One of these values and nothing else.
+    public static func oneOf(_ values: [JSON]) -> SchemaNode {
+        SchemaNode(allowedValues: values)
     }
 
     public static let string = SchemaNode(types: [.string])

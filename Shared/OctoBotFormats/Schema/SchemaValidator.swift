@@ -26,6 +26,11 @@ public enum SchemaValidator {
             issues.append(SchemaIssue(path: path, message: "must be \(expected), got \(value.typeName)", severity: .error))
             return
         }
+        if let allowed = node.allowedValues, !allowed.contains(where: { sameValue($0, value) }) {
+            let listed = allowed.map { String(decoding: JSONWriter.bytes($0), as: UTF8.self) }.joined(separator: ", ")
+            issues.append(SchemaIssue(path: path, message: "must be one of \(listed)", severity: .error))
+            return
+        }
         switch value {
         case .object(let object):
             checkObject(object, node, path, &issues)
@@ -79,6 +84,11 @@ public enum SchemaValidator {
         default:
             false
         }
+    }
+
+    private static func sameValue(_ lhs: JSON, _ rhs: JSON) -> Bool {
+        if let left = lhs.doubleValue, let right = rhs.doubleValue { return left == right }
+        return JSONWriter.bytes(lhs) == JSONWriter.bytes(rhs)
     }
 
     private static func join(_ path: String, _ key: String) -> String {

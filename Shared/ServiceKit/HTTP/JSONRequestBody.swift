@@ -19,18 +19,36 @@ extension Request {
     public func decodeJSONBody<Body: JSONRequestBody>(
         _ type: Body.Type = Body.self, maxBytes: Int = JSONBodyLimits.defaultMaxBytes
     ) async throws -> Body {
-        let object = try await jsonObject(maxBytes: maxBytes)
+        // The media type is checked first, so a large body of the wrong kind is never read.
+        try requireJSONMediaType()
+        return try validated(Body.self, from: try jsonObject(try await collectBody(upTo: maxBytes)))
+    }
+
+    /// `decodeJSONBody` for a body whose every field is optional: no body at all (with or without
+    /// a `Content-Type`) reads as `{}`, so `curl -X POST` works as well as `-d '{}'`.
+    public func decodeOptionalJSONBody<Body: JSONRequestBody>(
+        _ type: Body.Type = Body.self, maxBytes: Int = JSONBodyLimits.defaultMaxBytes
+    ) async throws -> Body {
+        let buffer = try await collectBody(upTo: maxBytes)
+        guard buffer.readableBytes > 0 else { return try validated(Body.self, from: [:]) }
+        try requireJSONMediaType()
+        return try validated(Body.self, from: try jsonObject(buffer))
+    }
+
+    private func requireJSONMediaType() throws {
+        guard let mediaType, Self.isJSON(mediaType) else {
+            throw ProblemDetails.unsupportedMediaType("Send the body as application/json.")
+        }
+    }
+
+    private func validated<Body: JSONRequestBody>(_ type: Body.Type, from object: [String: JSONValue]) throws -> Body {
         var fields = JSONFields(object)
         let body = Body(fields: &fields)
         guard fields.errors.isEmpty else { throw ProblemDetails.validation(fields.errors) }
         return body
     }
 
-    func jsonObject(maxBytes: Int) async throws -> [String: JSONValue] {
-        guard let mediaType, Self.isJSON(mediaType) else {
-            throw ProblemDetails.unsupportedMediaType("Send the body as application/json.")
-        }
-        let buffer = try await collectBody(upTo: maxBytes)
+    private func jsonObject(_ buffer: ByteBuffer) throws -> [String: JSONValue] {
         let value: JSONValue
         do {
             value = try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))
