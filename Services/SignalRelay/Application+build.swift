@@ -14,7 +14,8 @@ func buildApplication(
     let runtime = try ServiceRuntime(name: "signal-relay", configuration: configuration.service, logger: logger)
     let database = runtime.database
     let log = runtime.logger
-    let router = runtime.makeRouter(verificationKeys: try await runtime.makeVerificationKeys(), clock: clock)
+    let verificationKeys = try await runtime.makeVerificationKeys()
+    let router = runtime.makeRouter(verificationKeys: verificationKeys, clock: clock)
     let strategies = PostgresStrategyRepository(client: database, logger: log)
     let hub = RelayHub(broker: runtime.broker, logger: log)
     let ingest = SignalIngest(
@@ -23,14 +24,16 @@ func buildApplication(
     )
 
     // The stream route comes first: `/v1/signals/{strategyId}` would also match `stream`.
-    FollowerSocket(hub: hub, database: database, strategies: strategies, buffer: configuration.followerBuffer, clock: clock, logger: log)
-        .addRoutes(to: router)
+    let followers = FollowerSocket(hub: hub, database: database, strategies: strategies, buffer: configuration.followerBuffer, clock: clock, logger: log)
+    followers.addRoutes(to: router)
     SignalIngestController(ingest: ingest, strategies: strategies).addRoutes(to: router.group("v1/signals"))
     SignalHistoryController(database: database, logger: log, strategies: strategies, clock: clock).addRoutes(to: router.group("v1/signals"))
 
     return runtime.makeApplication(
         router: router,
-        server: .http1WebSocketUpgrade(webSocketRouter: router),
+        server: .followerStream(authenticator: runtime.makeAuthenticator(verificationKeys: verificationKeys, clock: clock)) { inbound, outbound, principal, _ in
+            await followers.follow(inbound: inbound, outbound: outbound, principal: principal)
+        },
         services: [
             RelayConsumers(hub: hub, broker: runtime.broker, logger: log),
             MQTTListener(

@@ -69,29 +69,52 @@ struct ListenerHygieneTests {
         }
     }
 
-    @Test("the WebSocket handshake without credentials, with a garbage token or an unknown key is 401 problem+json")
+    @Test("the WebSocket handshake without credentials, with a garbage token or an unknown key is 401 problem+json; a plain GET is 426")
     func webSocketHandshake() async throws {
         let harness = try await RelayHarness.make()
+        let world = try await harness.world()
         try await harness.relay().test(.live) { relay in
-            let upgrade: HTTPFields = [
-                .upgrade: "websocket", .connection: "Upgrade", .secWebSocketVersion: "13", .secWebSocketKey: "dGhlIHNhbXBsZSBub25jZQ==",
-            ]
-            for (query, headers) in [
-                ("", upgrade), ("?access_token=garbage", upgrade), ("?access_token=ak_unknownkey", upgrade),
-                ("", upgrade.merging([.authorization: "Bearer not.a.jwt"])), ("", [:]), ("?access_token=garbage", [:]),
+            let port = try #require(relay.port)
+            let upgrade = ["Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="]
+            for (target, headers) in [
+                ("/v1/signals/stream", upgrade), ("/v1/signals/stream?access_token=garbage", upgrade),
+                ("/v1/signals/stream?access_token=ak_unknownkey", upgrade), ("/v1/signals/stream", upgrade + ["Authorization: Bearer not.a.jwt"]),
+                ("/v1/signals/stream", ["Connection: close"]), ("/v1/signals/stream?access_token=garbage", ["Connection: close"]),
             ] {
-                let response = try await relay.execute(uri: "/v1/signals/stream\(query)", method: .get, headers: headers)
-                let problem = try response.expectProblem(.unauthorized)
-                #expect(problem["type"] as? String == "/problems/unauthorized", "\(query) \(headers)")
+                let answer = try await RawHTTP.get(port: port, target: target, headers: headers)
+                #expect(answer.status == 401, "\(target) \(headers): \(answer)")
+                #expect(answer.headers.contains("content-type: application/problem+json"), "\(answer)")
+                #expect(answer.problemType == "/problems/unauthorized", "\(answer)")
             }
+            let plain = try await RawHTTP.get(port: port, target: "/v1/signals/stream?access_token=\(world.follower.token)", headers: ["Connection: close"])
+            #expect(plain.status == 426 && plain.problemType == "/problems/upgrade-required", "\(plain)")
+            let elsewhere = try await RawHTTP.get(port: port, target: "/v1/signals/\(world.strategyId)/head", headers: upgrade)
+            #expect(elsewhere.status == 404 && elsewhere.problemType == "/problems/not-found", "\(elsewhere)")
         }
     }
 }
 
-extension HTTPFields {
-    fileprivate func merging(_ other: HTTPFields) -> HTTPFields {
-        var merged = self
-        for field in other { merged[field.name] = field.value }
-        return merged
+/// One HTTP/1.1 request over a fresh connection, read until the server closes it.
+enum RawHTTP {
+    struct Answer: CustomStringConvertible {
+        let status: Int
+        /// Header lines, lower-cased.
+        let headers: [String]
+        let body: String
+
+        var problemType: String? {
+            (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["type"] as? String
+        }
+
+        var description: String { "\(status) \(headers) \(body)" }
+    }
+
+    static func get(port: Int, target: String, headers: [String]) async throws -> Answer {
+        let request = (["GET \(target) HTTP/1.1", "Host: 127.0.0.1:\(port)"] + headers).joined(separator: "\r\n") + "\r\n\r\n"
+        let text = String(decoding: try await RawTCP.exchange(port: port, sending: Array(request.utf8)), as: UTF8.self)
+        let parts = text.components(separatedBy: "\r\n\r\n")
+        let head = (parts.first ?? "").components(separatedBy: "\r\n")
+        let status = head.first?.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+        return Answer(status: status, headers: head.dropFirst().map { $0.lowercased() }, body: parts.dropFirst().joined(separator: "\r\n\r\n"))
     }
 }

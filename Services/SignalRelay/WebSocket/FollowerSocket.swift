@@ -22,18 +22,23 @@ struct FollowerSocket: Sendable {
     let clock: any WallClock
     let logger: Logger
 
+    /// What answers a request for the stream that was not upgraded (see `FollowerStreamChannel`):
+    /// no or bad credentials are 401 (bad ones were refused by the authenticator), anything else
+    /// was not a WebSocket handshake.
+    static let noCredentials = ProblemDetails.unauthorized("Send a user token or a signals:follow API key.")
+
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.ws("v1/signals/stream") { _, context in
-            // No or bad credentials: 401 at the handshake (bad ones were refused by the authenticator).
-            guard context.identity != nil else { throw ProblemDetails.unauthorized("Send a user token or a signals:follow API key.") }
-            return .upgrade([:])
-        } onUpgrade: { inbound, outbound, context in
-            guard let principal = context.requestContext.identity else { return }
-            let session = FollowerSession(socket: self, principal: principal)
-            RelayMetrics.webSocketOpened()
-            defer { RelayMetrics.webSocketClosed() }
-            await session.run(inbound: inbound, outbound: outbound)
+        router.get(RouterPath(FollowerStreamChannel.path)) { _, context -> Response in
+            guard context.identity != nil else { throw Self.noCredentials }
+            throw ProblemDetails.upgradeRequired("Open this path as a WebSocket (HTTP/1.1 Upgrade: websocket).")
         }
+    }
+
+    /// One upgraded follower connection, until it closes.
+    func follow(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, principal: Principal) async {
+        RelayMetrics.webSocketOpened()
+        defer { RelayMetrics.webSocketClosed() }
+        await FollowerSession(socket: self, principal: principal).run(inbound: inbound, outbound: outbound)
     }
 }
 

@@ -1,19 +1,16 @@
 import Foundation
 import Hummingbird
 import HummingbirdAuth
-import HummingbirdWebSocket
 import NIOCore
 
 /// The request context of every Astrolab service.
-public struct AppRequestContext: AuthRequestContext, RemoteAddressRequestContext, RequestContext, WebSocketRequestContext {
+public struct AppRequestContext: AuthRequestContext, RemoteAddressRequestContext, RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Who is calling, once `BearerAuthenticator` has run; nil for anonymous requests.
     public var identity: Principal?
     public let remoteAddress: SocketAddress?
     /// The caller's address as seen past a trusted edge; set by `ClientAddressMiddleware`.
     public var clientAddress: String = "unknown"
-    /// Where a WebSocket route leaves its handler for the upgrade (used by the signal relay).
-    public let webSocket = WebSocketHandlerReference<AppRequestContext>()
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

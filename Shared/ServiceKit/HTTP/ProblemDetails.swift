@@ -57,12 +57,17 @@ public struct ProblemDetails: Error, HTTPResponseError, Encodable, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let (fields, body) = try encoded()
+        return Response(status: status, headers: fields, body: .init(byteBuffer: body))
+    }
+
+    /// The response headers and JSON body, for code that answers outside a router.
+    public func encoded() throws -> (headers: HTTPFields, body: ByteBuffer) {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let body = try encoder.encode(self)
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var fields = headers
         fields[.contentType] = "application/problem+json"
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return (fields, ByteBuffer(bytes: try encoder.encode(self)))
     }
 }
 
@@ -97,6 +102,11 @@ extension ProblemDetails {
 
     public static func unsupportedMediaType(_ detail: String) -> Self {
         .init(.unsupportedMediaType, type: "/problems/unsupported-media-type", detail: detail)
+    }
+
+    /// A plain request to an endpoint that only speaks WebSocket.
+    public static func upgradeRequired(_ detail: String) -> Self {
+        .init(.init(code: 426, reasonPhrase: "Upgrade Required"), type: "/problems/upgrade-required", detail: detail, headers: [.upgrade: "websocket", .connection: "Upgrade"])
     }
 
     public static func tooManyRequests(retryAfterSeconds: Int, detail: String) -> Self {

@@ -18,7 +18,7 @@ public struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
         return response
     }
 
-    static func isAcceptable(_ id: String) -> Bool {
+    public static func isAcceptable(_ id: String) -> Bool {
         (1...128).contains(id.count) && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
     }
 }

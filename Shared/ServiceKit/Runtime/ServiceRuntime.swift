@@ -57,18 +57,18 @@ public struct ServiceRuntime: Sendable {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: ClientAddressMiddleware(trustedProxies: configuration.trustedProxies))
-        router.add(
-            middleware: BearerAuthenticator(
-                verifier: AccessTokenVerifier(
-                    keys: verificationKeys, issuer: configuration.jwtIssuer,
-                    audience: configuration.jwtAudience, clock: clock
-                ),
-                apiKeys: PostgresAPIKeyRepository(client: database, logger: logger)
-            )
-        )
+        router.add(middleware: makeAuthenticator(verificationKeys: verificationKeys, clock: clock))
         HealthController(checks: [.database(database, logger: logger), .broker(broker)] + readinessChecks).addRoutes(to: router)
         MetricsController(registry: Observability.metricsRegistry).addRoutes(to: router)
         return router
+    }
+
+    /// Who is calling: access tokens verified with these keys, API keys looked up in the database.
+    public func makeAuthenticator(verificationKeys: any VerificationKeyProvider, clock: any WallClock = SystemWallClock()) -> BearerAuthenticator {
+        BearerAuthenticator(
+            verifier: AccessTokenVerifier(keys: verificationKeys, issuer: configuration.jwtIssuer, audience: configuration.jwtAudience, clock: clock),
+            apiKeys: PostgresAPIKeyRepository(client: database, logger: logger)
+        )
     }
 
     /// The application: the router plus the database client, the broker connection, the outbox
