@@ -3,15 +3,18 @@
 
     deploy/check-openapi.py                 # compare; exit 0 when they agree, 1 otherwise
     deploy/check-openapi.py --json OUT      # also write the document as JSON to OUT
+    deploy/check-openapi.py --verify-json docs/openapi.json   # and fail unless OUT is up to date
 
 API.md's endpoints are its table rows that start with "| `METHOD /path" (path parameters
 such as `{id}` match any name, query strings are dropped; the MQTT row is not HTTP). Every one
 must be an operation of the OpenAPI document and every operation must be one of them, apart
 from the few EXCEPTIONS below. Every operation also needs a unique operationId and a tag.
 
-`--json OUT` is how the edge gets the `GET /v1/openapi.json` it serves: the document as JSON,
-keys in the YAML's order, non-ASCII kept. It is written (atomically) whenever the YAML loads,
-even if the comparison fails; the exit status still reports the failure.
+`--json docs/openapi.json` writes the `GET /v1/openapi.json` the edge serves: the document as
+JSON, keys in the YAML's order, non-ASCII kept. It is written (atomically) whenever the YAML
+loads, even if the comparison fails; the exit status still reports the failure. The JSON is
+committed (the edge container has no Python), and `--verify-json` (run by ./deploy/test) fails
+when it no longer matches the YAML.
 
 Only the standard library and PyYAML (Debian: python3-yaml).
 """
@@ -36,8 +39,6 @@ EXCEPTIONS = {
     # API.md mentions /health/live in prose ("Every service: GET /health/live …"), not in a
     # table; through the edge it is nginx's own answer, not a service's.
     ("GET", "/health/live"): "edge liveness, described in API.md's Conventions, not in a table",
-    # Served by the edge from this script's --json output; not in API.md yet.
-    ("GET", "/v1/openapi.json"): "this document as JSON, served by the edge",
 }
 
 # "| `POST /v1/auth/register` `{email, …}` | anyone | …"
@@ -117,6 +118,10 @@ def openapi_operations(document, problems):
     return found
 
 
+def json_text(document):
+    return json.dumps(document, sort_keys=False, ensure_ascii=False, indent=2) + "\n"
+
+
 def write_json(document, out):
     """Writes through a temporary file in the same folder, so a reader never sees half a file."""
     folder = os.path.dirname(os.path.abspath(out))
@@ -124,8 +129,7 @@ def write_json(document, out):
     handle, temporary = tempfile.mkstemp(prefix=".openapi-", suffix=".json", dir=folder)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump(document, file, sort_keys=False, ensure_ascii=False, indent=2)
-            file.write("\n")
+            file.write(json_text(document))
         os.chmod(temporary, 0o644)
         os.replace(temporary, out)
     except BaseException:
@@ -137,6 +141,7 @@ def write_json(document, out):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", metavar="OUT", help="also write the OpenAPI document as JSON to OUT")
+    parser.add_argument("--verify-json", metavar="FILE", help="fail unless FILE is the document as --json writes it")
     parser.add_argument("--spec", default=DEFAULT_SPEC, help="the OpenAPI document (default: docs/openapi.yaml)")
     parser.add_argument("--api-md", default=DEFAULT_API_MD, help="the API reference (default: docs/API.md)")
     arguments = parser.parse_args()
@@ -161,6 +166,14 @@ def main():
             return 2
 
     problems = []
+    if arguments.verify_json:
+        try:
+            with open(arguments.verify_json, encoding="utf-8") as file:
+                current = file.read() == json_text(document)
+        except OSError:
+            current = False
+        if not current:
+            problems.append(f"{arguments.verify_json} is not docs/openapi.yaml as JSON: run deploy/check-openapi.py --json {arguments.verify_json}")
     documented = api_md_endpoints(reference)
     operations = openapi_operations(document, problems)
 
