@@ -46,7 +46,15 @@ template = (root / "deploy/nginx/edge.conf.template").read_text()
 locations = []  # (exact, prefix, upstream)
 for match in re.finditer(r"location\s+(=\s+)?(/\S*)\s*\{[^}]*?proxy_pass\s+http://(\w+);", template, re.S):
     locations.append((bool(match.group(1)), match.group(2), match.group(3)))
-upstream_service = {upstream: upstream.replace("_", "-") for _, _, upstream in locations}
+# Each upstream is filled from a {{NAME_SERVERS}} placeholder, named after the service.
+upstream_service = {
+    name: placeholder.removesuffix("_SERVERS").lower().replace("_", "-")
+    for name, placeholder in re.findall(r"upstream\s+(\w+)\s*\{\s*\{\{(\w+_SERVERS)\}\}", template)
+}
+# Paths the edge answers itself, from a file or a fixed body.
+for match in re.finditer(r"location\s+=\s+(/\S*)\s*\{[^}]*?(?:alias|return)\s", template, re.S):
+    locations.append((True, match.group(1), "edge"))
+upstream_service["edge"] = "edge"
 
 api = root / "docs" / "API.md"
 paths = set(re.findall(r"`(?:GET|POST|PUT|PATCH|DELETE) (/[^`\s?]+)", api.read_text()))

@@ -19,6 +19,20 @@ struct EventEnvelopeTests {
         #expect((json["data"] as? [String: Any])?["reason"] as? String == "expired")
     }
 
+    @Test("every id is written in lower case, the envelope's and the payload's, and read in either case")
+    func lowerCaseIds() throws {
+        let event = SubscriptionEnded(subscriptionId: UUID(), userId: UUID(), strategyId: "abc123", reason: .cancelled)
+        let id = UUID()
+        let sent = try EventEnvelope(event, id: id, occurredAt: Date())
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(sent.bytes)) as? [String: Any])
+        let data = try #require(json["data"] as? [String: Any])
+        #expect(json["id"] as? String == id.uuidString.lowercased())
+        #expect(data["subscriptionId"] as? String == event.subscriptionId.uuidString.lowercased())
+        #expect(data["userId"] as? String == event.userId.uuidString.lowercased())
+        let upper = String(decoding: sent.bytes, as: UTF8.self).replacingOccurrences(of: id.uuidString.lowercased(), with: id.uuidString)
+        #expect(try EventEnvelope(bytes: Array(upper.utf8)).id == id)
+    }
+
     @Test("consumers refuse other types, newer versions and junk")
     func refusals() throws {
         let envelope = try EventEnvelope(DeviceDeleted(deviceId: UUID(), userId: UUID()), occurredAt: Date())

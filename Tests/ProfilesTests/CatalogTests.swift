@@ -42,6 +42,9 @@ struct CatalogTests {
             #expect(try self.ids(await client.send(.get, "/v1/catalog?q=btc")) == [ids[0]])
             #expect(try self.ids(await client.send(.get, "/v1/catalog?q=100%25")) == [ids[1]])
             #expect(try self.ids(await client.send(.get, "/v1/catalog?q=_")) == [])
+            // As forms and URLSearchParams write it: `+` is a space, `%2B` a plus.
+            #expect(try self.ids(await client.send(.get, "/v1/catalog?q=dip+hunter")) == [ids[0]])
+            #expect(try self.ids(await client.send(.get, "/v1/catalog?q=dip%2Bhunter")) == [])
             #expect(try self.ids(await client.send(.get, "/v1/catalog?exchange=binance")) == [ids[2], ids[0]])
             #expect(try self.ids(await client.send(.get, "/v1/catalog?pair=eth/usdt")) == [ids[2], ids[1]])
             #expect(try self.ids(await client.send(.get, "/v1/catalog?kind=profile")) == [])
@@ -78,7 +81,10 @@ struct CatalogTests {
     func badQueries() async throws {
         let harness = try await ProfilesHarness.make()
         try await harness.app().test(.router) { client in
-            for query in ["sort=oldest", "kind=futures", "limit=0", "limit=abc", "cursor=bm90LWEtY3Vyc29y", "cursor=%22%3B%20DROP%20TABLE"] {
+            for query in [
+                "sort=oldest", "kind=futures", "limit=0", "limit=abc", "cursor=bm90LWEtY3Vyc29y", "cursor=%22%3B%20DROP%20TABLE",
+                "exchange=%00", "pair=BTC%00USDT", "exchange=\(String(repeating: "a", count: 33))", "q=\(String(repeating: "x", count: 201))",
+            ] {
                 try await client.send(.get, "/v1/catalog?\(query)").expectProblem(.unprocessableContent)
             }
             // A cursor from one sort is not valid for the other.

@@ -174,6 +174,48 @@ struct ReviewOutcomeTests {
         }
     }
 
+    @Test("a rejected edit of a published strategy stays in pendingChanges with the reason, never goes live, and the next edit clears the reason")
+    func rejectedEdit() async throws {
+        let harness = try await ProfilesHarness.make(isolatedBroker: true)
+        try await harness.app().test(.router) { client in
+            let author = try await harness.user("Author")
+            let id = try await client.createStrategyId(author, name: "BTC signals", kind: "signals", exchange: "binance", pairs: ["BTC/USDT"])
+            #expect(try await client.send(.post, "/v1/strategies/\(id)/submit", token: author.token).status == .ok)
+            try await harness.emit(approved(id, version: nil, subject: .listing))
+            try await eventually("the listing is published") { try await client.send(.get, "/v1/strategies/\(id)").status == .ok }
+
+            // An empty edit changes nothing, so there is nothing to submit.
+            #expect(try await client.send(.patch, "/v1/strategies/\(id)", json: [:], token: author.token).status == .ok)
+            #expect(try await client.strategy(id, as: author)["pendingChanges"] == nil)
+            try await client.send(.post, "/v1/strategies/\(id)/submit", token: author.token).expectProblem(.conflict)
+
+            _ = try await client.send(.patch, "/v1/strategies/\(id)", json: ["name": "BUY NOW!!!"], token: author.token)
+            #expect(try await client.send(.post, "/v1/strategies/\(id)/submit", token: author.token).status == .ok)
+            try await harness.emit(rejected(id, version: nil, reason: "Write a name that describes the strategy.", subject: .listing))
+            try await eventually("the rejection reaches the strategy") {
+                (try await client.strategy(id, as: author)["pendingChanges"] as? [String: Any])?["rejectionReason"] != nil
+            }
+            let shown = try await client.strategy(id, as: author)
+            #expect(shown["name"] as? String == "BTC signals")
+            #expect(shown["status"] as? String == "published")
+            let pending = try #require(shown["pendingChanges"] as? [String: Any])
+            #expect(pending["name"] as? String == "BUY NOW!!!")
+            #expect(pending["rejectionReason"] as? String == "Write a name that describes the strategy.")
+            #expect(try await client.strategy(id, as: nil)["pendingChanges"] == nil)
+            // Submitting the same rejected edit again is refused: it has to change first.
+            try await client.send(.post, "/v1/strategies/\(id)/submit", token: author.token).expectProblem(.conflict)
+
+            let revised = try await client.send(.patch, "/v1/strategies/\(id)", json: ["name": "BTC dip signals"], token: author.token).jsonObject()
+            let revisedPending = try #require(revised["pendingChanges"] as? [String: Any])
+            #expect(revisedPending["name"] as? String == "BTC dip signals")
+            #expect(revisedPending["rejectionReason"] == nil)
+            #expect(try await client.send(.post, "/v1/strategies/\(id)/submit", token: author.token).status == .ok)
+            try await harness.emit(approved(id, version: nil, subject: .listing))
+            try await eventually("the revised edit is public") { try await client.strategy(id, as: nil)["name"] as? String == "BTC dip signals" }
+            #expect(try await client.strategy(id, as: author)["pendingChanges"] == nil)
+        }
+    }
+
     @Test("subscriber counts follow subscription events")
     func subscriberCounts() async throws {
         let harness = try await ProfilesHarness.make(isolatedBroker: true)

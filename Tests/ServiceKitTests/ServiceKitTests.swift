@@ -118,3 +118,19 @@ struct ServiceKitTests {
         }
     }
 }
+
+@Suite("Query strings are read as forms write them")
+struct FormQueryTests {
+    @Test("+ is a space, %2B a plus, escapes are decoded, the first of a repeated name wins")
+    func decoding() {
+        let query = FormQuery("q=btc+dip&plus=a%2Bb&name%20x=%C3%A9t%C3%A9&q=second&empty=&bare&bad=%E0%A4%A")
+        #expect(query["q"] == "btc dip")
+        #expect(query["plus"] == "a+b")
+        #expect(query["name x"] == "été")
+        #expect(query["empty"] == "")
+        #expect(query["bare"] == "")
+        #expect(query["bad"] == "%E0%A4%A", "kept as sent, for validation to refuse")
+        #expect(query["missing"] == nil)
+        #expect(FormQuery(nil)["q"] == nil)
+    }
+}

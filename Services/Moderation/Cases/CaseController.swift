@@ -62,21 +62,21 @@ struct CaseListQuery {
     let after: (Date, UUID)?
 
     init(_ request: Request) throws {
-        let parameters = request.uri.queryParameters
+        let parameters = request.formQuery
         var errors: [ProblemDetails.FieldError] = []
         var status: ReviewCase.Status?
-        if let text = parameters["status"].map(String.init), !text.isEmpty {
+        if let text = parameters["status"], !text.isEmpty {
             status = ReviewCase.Status(rawValue: text)
             if status == nil { errors.append(.init(field: "status", message: "must be open, approved, rejected or superseded")) }
         }
         var limit = 20
-        if let text = parameters["limit"].map(String.init) {
+        if let text = parameters["limit"] {
             if let value = Int(text), value >= 1 { limit = min(value, CaseController.maxPageSize) } else {
                 errors.append(.init(field: "limit", message: "must be a positive integer"))
             }
         }
         var after: (Date, UUID)?
-        if let cursor = parameters["cursor"].map(String.init), !cursor.isEmpty {
+        if let cursor = parameters["cursor"], !cursor.isEmpty {
             after = Self.parse(cursor)
             if after == nil { errors.append(.init(field: "cursor", message: "is not a cursor this listing gave out")) }
         }

@@ -44,7 +44,7 @@ struct EventStreamController: Sendable {
             }
             return seq
         }
-        if let since = request.uri.queryParameters["since"].map(String.init) {
+        if let since = request.formQuery["since"] {
             guard let seq = Int64(since), seq >= 0 else {
                 throw ProblemDetails.validation([.init(field: "since", message: "must be a non-negative event id")])
             }

@@ -30,32 +30,38 @@ struct CatalogRequest {
     let query: CatalogQuery
 
     init(_ request: Request) throws {
-        let parameters = request.uri.queryParameters
+        let parameters = request.formQuery
         var errors: [ProblemDetails.FieldError] = []
         var query = CatalogQuery()
-        if let text = parameters["q"].map(String.init)?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+        if let text = parameters["q"]?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
             if text.count > Self.maxTextLength || text.unicodeScalars.contains("\u{0}") {
                 errors.append(.init(field: "q", message: "must be at most \(Self.maxTextLength) characters of text"))
             }
             query.text = text
         }
-        if let kind = parameters["kind"].map(String.init), !kind.isEmpty {
+        if let kind = parameters["kind"], !kind.isEmpty {
             query.kind = StrategyKind(rawValue: kind)
             if query.kind == nil { errors.append(.init(field: "kind", message: "must be profile or signals")) }
         }
-        if let sort = parameters["sort"].map(String.init), !sort.isEmpty {
+        if let sort = parameters["sort"], !sort.isEmpty {
             if let value = CatalogQuery.Sort(rawValue: sort) { query.sort = value } else {
                 errors.append(.init(field: "sort", message: "must be newest or popular"))
             }
         }
-        query.exchange = parameters["exchange"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-        query.pair = parameters["pair"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-        if let limit = parameters["limit"].map(String.init) {
+        for (field, limit) in [("exchange", 32), ("pair", 64)] {
+            guard let value = parameters[field], !value.isEmpty else { continue }
+            // The database cannot compare text holding NUL; no exchange or pair has control characters anyway.
+            if value.count > limit || value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                errors.append(.init(field: field, message: "must be at most \(limit) characters, without control characters"))
+            }
+            if field == "exchange" { query.exchange = value } else { query.pair = value }
+        }
+        if let limit = parameters["limit"] {
             if let value = Int(limit), value >= 1 { query.limit = min(value, Self.maxLimit) } else {
                 errors.append(.init(field: "limit", message: "must be a positive integer"))
             }
         }
-        if let cursor = parameters["cursor"].map(String.init), !cursor.isEmpty {
+        if let cursor = parameters["cursor"], !cursor.isEmpty {
             query.after = CatalogQuery.Cursor(token: cursor, sort: query.sort)
             if query.after == nil { errors.append(.init(field: "cursor", message: "is not a cursor this listing gave out (with this sort)")) }
         }

@@ -29,11 +29,11 @@ struct SignalHistoryController: Sendable {
             guard try await FollowAccess.allows(identity, strategyId: strategy.id, at: clock.now(), database: database, logger: logger) else {
                 throw ProblemDetails.forbidden("Subscribe to the strategy to read its signals.")
             }
-            let parameters = request.uri.queryParameters
+            let parameters = request.formQuery
             var errors: [ProblemDetails.FieldError] = []
-            let after = parameters["after"].map { Int64(String($0)) } ?? 0
+            let after = parameters["after"].map { Int64($0) } ?? 0
             if after == nil || after.map({ $0 < 0 }) == true { errors.append(.init(field: "after", message: "must be a sequence number (0 or more)")) }
-            let limit = parameters["limit"].map { Int(String($0)) } ?? 100
+            let limit = parameters["limit"].map { Int($0) } ?? 100
             if limit == nil || limit.map({ $0 < 1 }) == true { errors.append(.init(field: "limit", message: "must be a positive integer")) }
             guard errors.isEmpty, let after, let limit else { throw ProblemDetails.validation(errors) }
             let page = min(limit, Self.maxLimit)

@@ -3,7 +3,7 @@ import Foundation
 /// A new account exists.
 public struct AccountRegistered: DomainEvent {
     public static let type = "account.registered"
-    public let userId: UUID
+    @LowercaseUUID public private(set) var userId: UUID
     public let displayName: String
 
     public init(userId: UUID, displayName: String) {
@@ -15,8 +15,8 @@ public struct AccountRegistered: DomainEvent {
 /// A device was deleted: its MQTT sessions must end.
 public struct DeviceDeleted: DomainEvent {
     public static let type = "device.deleted"
-    public let deviceId: UUID
-    public let userId: UUID
+    @LowercaseUUID public private(set) var deviceId: UUID
+    @LowercaseUUID public private(set) var userId: UUID
 
     public init(deviceId: UUID, userId: UUID) {
         self.deviceId = deviceId
@@ -27,8 +27,8 @@ public struct DeviceDeleted: DomainEvent {
 /// An API key was revoked: every service must refuse it, and live sessions using it end.
 public struct APIKeyRevoked: DomainEvent {
     public static let type = "api_key.revoked"
-    public let apiKeyId: UUID
-    public let userId: UUID
+    @LowercaseUUID public private(set) var apiKeyId: UUID
+    @LowercaseUUID public private(set) var userId: UUID
 
     public init(apiKeyId: UUID, userId: UUID) {
         self.apiKeyId = apiKeyId

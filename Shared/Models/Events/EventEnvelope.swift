@@ -20,14 +20,14 @@ public struct EventEnvelope: Sendable, Equatable {
     }
 
     private struct Header: Codable {
-        let id: UUID
+        @LowercaseUUID var id: UUID
         let type: String
         let version: Int
         let occurredAt: Date
     }
 
     private struct Full<Payload: Codable>: Codable {
-        let id: UUID
+        @LowercaseUUID var id: UUID
         let type: String
         let version: Int
         let occurredAt: Date

@@ -9,7 +9,7 @@ public enum ReviewSubject: String, Codable, Sendable {
 /// A review case was opened.
 public struct ModerationCaseOpened: DomainEvent {
     public static let type = "moderation.case_opened"
-    public let caseId: UUID
+    @LowercaseUUID public private(set) var caseId: UUID
     public let strategyId: String
     public let subject: ReviewSubject
     public let version: Int?
@@ -25,11 +25,11 @@ public struct ModerationCaseOpened: DomainEvent {
 /// An admin approved a case.
 public struct ModerationCaseApproved: DomainEvent {
     public static let type = "moderation.case_approved"
-    public let caseId: UUID
+    @LowercaseUUID public private(set) var caseId: UUID
     public let strategyId: String
     public let subject: ReviewSubject
     public let version: Int?
-    public let moderatorId: UUID
+    @LowercaseUUID public private(set) var moderatorId: UUID
     public let note: String?
 
     public init(caseId: UUID, strategyId: String, subject: ReviewSubject, version: Int?, moderatorId: UUID, note: String?) {
@@ -45,11 +45,11 @@ public struct ModerationCaseApproved: DomainEvent {
 /// An admin rejected a case, with a reason the author sees.
 public struct ModerationCaseRejected: DomainEvent {
     public static let type = "moderation.case_rejected"
-    public let caseId: UUID
+    @LowercaseUUID public private(set) var caseId: UUID
     public let strategyId: String
     public let subject: ReviewSubject
     public let version: Int?
-    public let moderatorId: UUID
+    @LowercaseUUID public private(set) var moderatorId: UUID
     public let reason: String
 
     public init(caseId: UUID, strategyId: String, subject: ReviewSubject, version: Int?, moderatorId: UUID, reason: String) {

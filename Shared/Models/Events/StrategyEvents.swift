@@ -4,7 +4,7 @@ import Foundation
 public struct StrategyCreated: DomainEvent {
     public static let type = "strategy.created"
     public let strategyId: String
-    public let authorId: UUID
+    @LowercaseUUID public private(set) var authorId: UUID
     public let kind: String
     public let name: String
 
@@ -20,7 +20,7 @@ public struct StrategyCreated: DomainEvent {
 public struct StrategyVersionSubmitted: DomainEvent {
     public static let type = "strategy.version_submitted"
     public let strategyId: String
-    public let authorId: UUID
+    @LowercaseUUID public private(set) var authorId: UUID
     public let version: Int
     public let sha256: String
 
@@ -36,7 +36,7 @@ public struct StrategyVersionSubmitted: DomainEvent {
 public struct StrategyListingSubmitted: DomainEvent {
     public static let type = "strategy.listing_submitted"
     public let strategyId: String
-    public let authorId: UUID
+    @LowercaseUUID public private(set) var authorId: UUID
 
     public init(strategyId: String, authorId: UUID) {
         self.strategyId = strategyId

@@ -3,8 +3,8 @@ import Foundation
 /// A user subscribed to a strategy.
 public struct SubscriptionStarted: DomainEvent {
     public static let type = "subscription.started"
-    public let subscriptionId: UUID
-    public let userId: UUID
+    @LowercaseUUID public private(set) var subscriptionId: UUID
+    @LowercaseUUID public private(set) var userId: UUID
     public let strategyId: String
 
     public init(subscriptionId: UUID, userId: UUID, strategyId: String) {
@@ -24,8 +24,8 @@ public struct SubscriptionEnded: DomainEvent {
         case revoked
     }
 
-    public let subscriptionId: UUID
-    public let userId: UUID
+    @LowercaseUUID public private(set) var subscriptionId: UUID
+    @LowercaseUUID public private(set) var userId: UUID
     public let strategyId: String
     public let reason: Reason
 

@@ -20,6 +20,9 @@ public struct ListingChanges: Codable, Sendable, Equatable {
     public var description: String?
     public var exchange: String?
     public var pairs: [String]?
+    /// Set when moderation rejected these edits: they stay, with the reason, for the author to
+    /// read and revise, and never go live.
+    public var rejectionReason: String?
 
     public init(name: String? = nil, description: String? = nil, exchange: String? = nil, pairs: [String]? = nil) {
         self.name = name
@@ -28,9 +31,13 @@ public struct ListingChanges: Codable, Sendable, Equatable {
         self.pairs = pairs
     }
 
-    public var isEmpty: Bool { self == ListingChanges() }
+    /// Whether anything is edited at all (`{}` edits nothing).
+    public var hasEdits: Bool { name != nil || description != nil || exchange != nil || pairs != nil }
 
-    /// These changes with `newer` applied on top.
+    /// Edits that can still be submitted for review: present and not rejected as they are.
+    public var isReviewable: Bool { hasEdits && rejectionReason == nil }
+
+    /// These changes with `newer` applied on top: a new edit, so no longer the rejected one.
     public func merged(with newer: ListingChanges) -> ListingChanges {
         ListingChanges(
             name: newer.name ?? name, description: newer.description ?? description,

@@ -115,6 +115,7 @@ public struct PostgresStrategyRepository: StrategyRepository {
         let found = try await client.withTransaction(logger: logger) { connection -> Bool in
             guard let locked = try await StrategyLock.lock(id: id, on: connection, logger: logger) else { return false }
             if locked.status == .published {
+                guard changes.hasEdits else { return true }
                 let pending = (locked.pendingListing ?? ListingChanges()).merged(with: changes)
                 try await connection.query(
                     "UPDATE strategies SET pending_listing = \(try StrategyLock.json(pending))::jsonb, updated_at = \(date) WHERE id = \(id)",
@@ -141,7 +142,7 @@ public struct PostgresStrategyRepository: StrategyRepository {
                 return .refused(.alreadyPending)
             case .published:
                 let hasPendingLogo = try await StrategyLock.hasPendingLogo(id: id, on: connection, logger: logger)
-                guard locked.pendingListing != nil || hasPendingLogo else { return .refused(.nothingToReview) }
+                guard locked.pendingListing?.isReviewable == true || hasPendingLogo else { return .refused(.nothingToReview) }
             case .draft, .rejected:
                 try await connection.query(
                     "UPDATE strategies SET status = 'pending_review', rejection_reason = NULL, updated_at = \(date) WHERE id = \(id)",

@@ -34,10 +34,13 @@ public enum StrategyReviews {
             }
         case .listing:
             let hasPendingLogo = try await StrategyLock.hasPendingLogo(id: locked.id, on: connection, logger: logger)
-            guard locked.status == .pendingReview || locked.pendingListing != nil || hasPendingLogo else { return }
+            guard locked.status == .pendingReview || locked.pendingListing?.isReviewable == true || hasPendingLogo else { return }
         }
-        if let pending = locked.pendingListing {
+        if let pending = locked.pendingListing, pending.rejectionReason == nil {
             try await StrategyLock.apply(pending, to: locked, at: date, on: connection, logger: logger)
+        } else if locked.pendingListing != nil {
+            // Edits rejected earlier never go live with a later approval.
+            try await connection.query("UPDATE strategies SET pending_listing = NULL WHERE id = \(locked.id)", logger: logger)
         }
         try await promotePendingLogo(locked.id, on: connection, logger: logger)
         try await connection.query(
@@ -53,7 +56,8 @@ public enum StrategyReviews {
 
     /// A case was rejected. The version (if any) is rejected with the reason; a strategy waiting
     /// for its first publication becomes `rejected` with the reason, a published one keeps
-    /// serving what was approved. Pending edits and logo are dropped: the author revises them.
+    /// serving what was approved. Its pending edits stay with the reason, so the author sees why
+    /// and revises them (the next edit clears the reason); a pending logo is dropped.
     public static func reject(_ event: ModerationCaseRejected, at date: Date, on connection: PostgresConnection, logger: Logger) async throws {
         guard let locked = try await StrategyLock.lock(id: event.strategyId, on: connection, logger: logger) else {
             logger.warning("rejection for an unknown strategy ignored", metadata: ["strategy": "\(event.strategyId)"])
@@ -79,7 +83,12 @@ public enum StrategyReviews {
             )
         } else {
             try await connection.query(
-                "UPDATE strategies SET pending_listing = NULL, updated_at = \(date) WHERE id = \(locked.id)", logger: logger
+                """
+                UPDATE strategies SET pending_listing = pending_listing || jsonb_build_object('rejectionReason', \(event.reason)::text),
+                    updated_at = \(date)
+                WHERE id = \(locked.id) AND pending_listing IS NOT NULL
+                """,
+                logger: logger
             )
         }
     }

@@ -47,7 +47,7 @@ public struct BearerAuthenticator: AuthenticatorMiddleware {
             guard parts.count == 2, parts[0].lowercased() == "bearer" else { return "" }
             return parts[1].trimmingCharacters(in: .whitespaces)
         }
-        return request.uri.queryParameters["access_token"].map(String.init)
+        return request.formQuery["access_token"]
     }
 }
 
