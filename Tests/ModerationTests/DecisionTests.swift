@@ -78,6 +78,32 @@ struct DecisionTests {
         }
     }
 
+    @Test("pages of cases opened within one millisecond follow each other without repeat or gap")
+    func sameMillisecondPages() async throws {
+        let harness = try await ModerationHarness.make()
+        let author = try await harness.user("Author")
+        let admin = try await harness.user("Admin", admin: true)
+        var cases: [UUID] = []
+        for index in 0..<3 { cases.append(try await harness.openCase(author: author, name: "Case \(index)").caseId) }
+        let opened = cases
+        // Microseconds apart, as busy submissions are: a millisecond cursor would repeat a case.
+        for (index, id) in opened.enumerated() {
+            try await harness.database.withClient { client in
+                try await client.query("UPDATE review_cases SET opened_at = '2026-11-30 12:00:00.000100'::timestamptz + \(index * 100) * interval '1 microsecond' WHERE id = \(id)")
+            }
+        }
+        try await harness.moderationApp().test(.router) { client in
+            var seen: [String] = []
+            var cursor: String?
+            repeat {
+                let page = try await client.send(.get, "/v1/moderation/cases?limit=1" + (cursor.map { "&cursor=\($0)" } ?? ""), token: admin.token).jsonObject()
+                seen += (page["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+                cursor = page["nextCursor"] as? String
+            } while cursor != nil && seen.count < 10
+            #expect(seen == opened.map { $0.uuidString.lowercased() })
+        }
+    }
+
     @Test("admins deciding at once produce exactly one decision")
     func concurrentDecisions() async throws {
         let harness = try await ModerationHarness.make()

@@ -49,6 +49,11 @@ struct StrategyTests {
             #expect(Set((signals["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }) == ["exchange", "pairs"])
             try await client.send(.post, "/v1/strategies", json: ["name": "P", "description": "", "kind": "profile", "exchange": "binance"], token: author.token)
                 .expectProblem(.unprocessableContent)
+            // A line break after the value is not part of an exchange id or a symbol.
+            let trailing = try await client.send(
+                .post, "/v1/strategies", json: ["name": "S", "description": "", "kind": "signals", "exchange": "binance\n", "pairs": ["BTC/USDT\n"]], token: author.token
+            ).expectProblem(.unprocessableContent)
+            #expect(Set((trailing["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }).isSuperset(of: ["exchange", "pairs[0]"]))
             try await client.send(.post, "/v1/strategies", json: ["name": "P", "description": "", "kind": "profile"]).expectProblem(.unauthorized)
             try await client.send(.post, "/v1/strategies", bytes: Array("{not json".utf8), contentType: "application/json", token: author.token)
                 .expectProblem(.badRequest)

@@ -97,6 +97,7 @@ struct RelayAccessTests {
                 ("{not json", .badRequest),
                 (valid.replacingOccurrences(of: "\"identifier\":\"\(id)\"", with: "\"identifier\":\"someoneelse\""), .unprocessableContent),
                 ("{\"t\":\"t\",\"v\":\"2.0.0\",\"u\":\"m1\",\"s\":\(valid)}", .unprocessableContent),
+                ("{\"t\":\"t\",\"v\":\"1.½.0\",\"u\":\"m1\",\"s\":\(valid)}", .unprocessableContent),  // digits are ASCII digits
                 (valid.replacingOccurrences(of: "\"topic\":\"orders\"", with: "\"topic\":\"trades\""), .unprocessableContent),
                 (valid.replacingOccurrences(of: "\"action\":\"create\"", with: "\"action\":\"explode\""), .unprocessableContent),
                 (valid.replacingOccurrences(of: "\"symbol\":\"BTC/USDT\",", with: ""), .unprocessableContent),
@@ -106,6 +107,10 @@ struct RelayAccessTests {
             for (body, status) in cases {
                 try await flows.emit(relay, Array(body.utf8), to: id, key: world.emitKey).expectProblem(status)
             }
+            // A profile strategy has no signal log, even for its author's key.
+            let profileId = try await harness.profileStrategy(of: world.author)
+            let profileKey = try await harness.emitKey(for: world.author, strategyIds: [profileId])
+            try await flows.emit(relay, RelayFlowTests.bundle(profileId, orderId: "p"), to: profileId, key: profileKey).expectProblem(.conflict)
             #expect(try await harness.database.count("SELECT count(*)::int FROM signal_records") == 0)
 
             // Idempotent on u; the same u with other content is 409.

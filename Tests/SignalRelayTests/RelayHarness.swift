@@ -72,11 +72,7 @@ struct RelayHarness {
                 try await database.approve(strategy.id, subject: .listing, at: clock.now())
                 ids.append(strategy.id)
             }
-            let secret = SecretToken.generate(prefix: APIKeyFormat.prefix)
-            try await PostgresAPIKeyRepository(client: client, logger: Self.logger).create(
-                APIKey(id: UUID(), userId: author.id, name: "bot", prefix: String(secret.value.prefix(9)), scopes: [.signalsEmit], strategyIds: [ids[0]], createdAt: clock.now()),
-                secretHash: secret.hash
-            )
+            let emitKey = try await self.emitKey(for: author, strategyIds: [ids[0]])
             let devices = PostgresDeviceRepository(client: client, logger: Self.logger)
             let followerDevice = Device(id: UUID(), userId: follower.id, name: "follower bot", createdAt: clock.now())
             let strangerDevice = Device(id: UUID(), userId: stranger.id, name: "stranger bot", createdAt: clock.now())
@@ -87,9 +83,31 @@ struct RelayHarness {
                 throw NeverHappened(description: "the follower could not subscribe")
             }
             return World(
-                author: author, follower: follower, stranger: stranger, strategyId: ids[0], otherStrategyId: ids[1], emitKey: secret.value,
+                author: author, follower: follower, stranger: stranger, strategyId: ids[0], otherStrategyId: ids[1], emitKey: emitKey,
                 followerDevice: followerDevice.id, strangerDevice: strangerDevice.id, subscriptionId: subscription.id
             )
+        }
+    }
+
+    /// A new `signals:emit` API key of `author` naming `strategyIds`.
+    func emitKey(for author: TestUser, strategyIds: [String]) async throws -> String {
+        let secret = SecretToken.generate(prefix: APIKeyFormat.prefix)
+        try await database.withClient { client in
+            try await PostgresAPIKeyRepository(client: client, logger: Self.logger).create(
+                APIKey(id: UUID(), userId: author.id, name: "bot", prefix: String(secret.value.prefix(9)), scopes: [.signalsEmit], strategyIds: strategyIds, createdAt: clock.now()),
+                secretHash: secret.hash
+            )
+        }
+        return secret.value
+    }
+
+    /// A profile strategy of `author` (published or not does not matter to the relay).
+    func profileStrategy(of author: TestUser) async throws -> String {
+        try await database.withClient { client in
+            try await PostgresStrategyRepository(client: client, logger: Self.logger).create(
+                NewStrategy(authorId: author.id, name: "A profile", description: "Shares a profile.", kind: .profile, exchange: nil, pairs: []),
+                at: clock.now()
+            ).id
         }
     }
 

@@ -59,7 +59,7 @@ struct CaseController: Sendable {
 struct CaseListQuery {
     let status: ReviewCase.Status?
     let limit: Int
-    let after: (Date, UUID)?
+    let after: (Int64, UUID)?
 
     init(_ request: Request) throws {
         let parameters = request.formQuery
@@ -75,7 +75,7 @@ struct CaseListQuery {
                 errors.append(.init(field: "limit", message: "must be a positive integer"))
             }
         }
-        var after: (Date, UUID)?
+        var after: (Int64, UUID)?
         if let cursor = parameters["cursor"], !cursor.isEmpty {
             after = Self.parse(cursor)
             if after == nil { errors.append(.init(field: "cursor", message: "is not a cursor this listing gave out")) }
@@ -86,14 +86,14 @@ struct CaseListQuery {
         self.after = after
     }
 
-    /// `<milliseconds since 1970>_<case id>`: where the next page starts.
+    /// `<microseconds since 1970>_<case id>`: where the next page starts.
     static func cursor(after reviewCase: ReviewCase) -> String {
-        "\(Int64((reviewCase.openedAt.timeIntervalSince1970 * 1000).rounded(.down)))_\(reviewCase.id.uuidString.lowercased())"
+        "\(Microseconds.since1970(reviewCase.openedAt))_\(reviewCase.id.uuidString.lowercased())"
     }
 
-    static func parse(_ cursor: String) -> (Date, UUID)? {
+    static func parse(_ cursor: String) -> (Int64, UUID)? {
         let parts = cursor.split(separator: "_")
-        guard parts.count == 2, let millis = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else { return nil }
-        return (Date(timeIntervalSince1970: Double(millis) / 1000), id)
+        guard parts.count == 2, let micros = Int64(parts[0]), micros >= 0, let id = UUID(uuidString: String(parts[1])) else { return nil }
+        return (micros, id)
     }
 }

@@ -91,7 +91,7 @@ enum ListingRules {
     /// A ccxt exchange id: lower-case letters, digits and underscores (`binance`, `binanceus`, `gateio`).
     static func exchange(_ value: String?, fields: inout JSONFields) -> String? {
         guard let exchange = value else { return nil }
-        guard exchange.range(of: "^[a-z][a-z0-9_]{1,31}$", options: .regularExpression) != nil else {
+        guard exchange.range(of: #"\A[a-z][a-z0-9_]{1,31}\z"#, options: .regularExpression) != nil else {
             fields.reject("exchange", "must be a ccxt exchange id such as binance")
             return nil
         }
@@ -103,7 +103,7 @@ enum ListingRules {
         guard let pairs = value else { return nil }
         let symbol = "[A-Z0-9][A-Z0-9._-]{0,19}"
         var valid = true
-        for (index, pair) in pairs.enumerated() where pair.range(of: "^\(symbol)/\(symbol)(:\(symbol))?$", options: .regularExpression) == nil {
+        for (index, pair) in pairs.enumerated() where pair.range(of: #"\A\#(symbol)/\#(symbol)(:\#(symbol))?\z"#, options: .regularExpression) == nil {
             fields.reject("pairs[\(index)]", "must be a ccxt symbol such as BTC/USDT or BTC/USDT:USDT")
             valid = false
         }

@@ -19,13 +19,16 @@ struct SignalIngestController: Sendable {
                 throw ProblemDetails.unauthorized("Send Authorization: Bearer <API key with signals:emit>.")
             }
             guard let strategyId = context.parameters.get("strategyId"), StrategyID.isValid(strategyId),
-                try await strategies.find(id: strategyId) != nil
+                let strategy = try await strategies.find(id: strategyId)
             else { throw ProblemDetails.notFound("No such strategy.") }
             guard case .apiKey(_, let scopes, let strategyIds) = identity.credential, scopes.contains(.signalsEmit) else {
                 throw ProblemDetails.forbidden("Emitting needs an API key with the signals:emit scope.")
             }
             guard strategyIds.contains(strategyId) else {
                 throw ProblemDetails.forbidden("This API key may not emit to strategy \(strategyId).")
+            }
+            guard strategy.kind == .signals else {
+                throw ProblemDetails.conflict("Strategy \(strategyId) shares a profile; only signal strategies have a signal log.")
             }
             guard let mediaType = request.mediaType, Request.isJSON(mediaType) else {
                 throw ProblemDetails.unsupportedMediaType("Send the envelope as application/json.")

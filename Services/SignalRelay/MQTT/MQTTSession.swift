@@ -224,7 +224,7 @@ final class MQTTSession: Sendable {
         guard publish.qos < 2, publish.topic.hasPrefix("t/") else { return false }
         let strategyId = String(publish.topic.dropFirst(2))
         guard StrategyID.isValid(strategyId), let strategy = try? await context.strategies.find(id: strategyId),
-            strategy.author.id == current.device.userId
+            strategy.author.id == current.device.userId, strategy.kind == .signals
         else { return false }
         var payload = publish.payload
         if payload.first == 0x78 {  // a zlib header

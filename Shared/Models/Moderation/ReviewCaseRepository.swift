@@ -14,7 +14,7 @@ public enum DecisionOutcome: Sendable, Equatable {
 public protocol ReviewCaseRepository: Sendable {
     func find(id: UUID) async throws -> ReviewCase?
     /// Cases oldest first, optionally of one status, after `cursor` (opened at, id).
-    func list(status: ReviewCase.Status?, after cursor: (Date, UUID)?, limit: Int) async throws -> [ReviewCase]
+    func list(status: ReviewCase.Status?, after cursor: (Int64, UUID)?, limit: Int) async throws -> [ReviewCase]
     /// Decides an open case (exactly one of concurrent deciders wins), records the audit entry
     /// and emits `moderation.case_approved` or `moderation.case_rejected`.
     func decide(id: UUID, _ decision: ReviewDecision, moderatorId: UUID, at date: Date) async throws -> DecisionOutcome
@@ -48,12 +48,13 @@ public struct PostgresReviewCaseRepository: ReviewCaseRepository {
         return nil
     }
 
-    public func list(status: ReviewCase.Status?, after cursor: (Date, UUID)?, limit: Int) async throws -> [ReviewCase] {
+    /// `cursor`: the (opened at, in microseconds since 1970; id) of the last case of the previous page.
+    public func list(status: ReviewCase.Status?, after cursor: (Int64, UUID)?, limit: Int) async throws -> [ReviewCase] {
         let rows = try await client.query(
             """
             \(unescaped: Self.select)
             WHERE (\(status?.rawValue)::text IS NULL OR c.status = \(status?.rawValue))
-              AND (\(cursor?.1)::uuid IS NULL OR (c.opened_at, c.id) > (\(cursor?.0), \(cursor?.1)))
+              AND (\(cursor?.1)::uuid IS NULL OR (c.opened_at, c.id) > ('epoch'::timestamptz + \(cursor?.0)::bigint * interval '1 microsecond', \(cursor?.1)))
             ORDER BY c.opened_at, c.id
             LIMIT \(limit)
             """,

@@ -20,22 +20,21 @@ public struct CatalogQuery: Sendable, Equatable {
     /// Where the previous page ended: the sort key of its last strategy.
     public struct Cursor: Codable, Sendable, Equatable {
         public let sort: String
-        public let publishedAt: Date
+        /// First publication, in microseconds since 1970 (see `Microseconds`).
+        public let publishedAt: Int64
         public let subscriberCount: Int
         public let id: String
 
         public init(after strategy: Strategy, sort: Sort) {
             self.sort = sort.rawValue
-            publishedAt = strategy.publishedAt ?? strategy.createdAt
+            publishedAt = Microseconds.since1970(strategy.publishedAt ?? strategy.createdAt)
             subscriberCount = strategy.subscriberCount
             id = strategy.id
         }
 
         /// An opaque URL-safe token.
         public var token: String {
-            let encoder = JSONEncoder()
-            encoder.dateEncodingStrategy = .millisecondsSince1970
-            let data = (try? encoder.encode(self)) ?? Data()
+            let data = (try? JSONEncoder().encode(self)) ?? Data()
             return data.base64URLEncodedString()
         }
 
@@ -43,10 +42,8 @@ public struct CatalogQuery: Sendable, Equatable {
         public init?(token: String, sort: Sort) {
             var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
             base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-            let decoder = JSONDecoder()
-            decoder.dateDecodingStrategy = .millisecondsSince1970
             guard token.count <= 512, let data = Data(base64Encoded: base64),
-                let cursor = try? decoder.decode(Cursor.self, from: data), cursor.sort == sort.rawValue, StrategyID.isValid(cursor.id)
+                let cursor = try? JSONDecoder().decode(Cursor.self, from: data), cursor.sort == sort.rawValue, StrategyID.isValid(cursor.id)
             else { return nil }
             self = cursor
         }

@@ -81,7 +81,7 @@ enum SemanticVersion {
     /// Followers accept 1.0.0 <= v < 2.0.0.
     static func isSupportedFeedVersion(_ text: String) -> Bool {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) && $0.count <= 9 }),
+        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy({ $0.isASCII && $0.isNumber }) && $0.count <= 9 }),
             let major = Int(parts[0])
         else { return false }
         return major == 1
