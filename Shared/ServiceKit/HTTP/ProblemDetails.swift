@@ -104,6 +104,11 @@ extension ProblemDetails {
         .init(.unsupportedMediaType, type: "/problems/unsupported-media-type", detail: detail)
     }
 
+    /// The path exists, but not with this method; `allow` lists the methods it has.
+    public static func methodNotAllowed(allow: String) -> Self {
+        .init(.methodNotAllowed, type: "/problems/method-not-allowed", detail: "This path answers \(allow) only.", headers: [.allow: allow])
+    }
+
     /// A plain request to an endpoint that only speaks WebSocket.
     public static func upgradeRequired(_ detail: String) -> Self {
         .init(.init(code: 426, reasonPhrase: "Upgrade Required"), type: "/problems/upgrade-required", detail: detail, headers: [.upgrade: "websocket", .connection: "Upgrade"])

@@ -79,6 +79,7 @@ public struct ServiceRuntime: Sendable {
     public func makeApplication(
         router: Router<AppRequestContext>, server: HTTPServerBuilder = .http1(), services: [any Service] = []
     ) -> some ApplicationProtocol {
+        router.answerUnsupportedMethods()
         var app = Application(
             router: router,
             server: server,
