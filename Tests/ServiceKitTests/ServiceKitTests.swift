@@ -77,6 +77,24 @@ struct ServiceKitTests {
         }
     }
 
+    @Test("a method a path does not have is 405 with Allow; an unknown path stays 404; a bad credential is still 401")
+    func methodNotAllowed() async throws {
+        let harness = try await ServiceKitHarness.make()
+        try await harness.app().test(.router) { client in
+            for method: HTTPRequest.Method in [.delete, .put, .head, .options, .trace] {
+                let response = try await client.execute(uri: "/whoami", method: method)
+                #expect(response.status == .methodNotAllowed, "\(method)")
+                #expect(response.headers[.allow] == "GET", "\(method)")
+            }
+            let echo = try await client.execute(uri: "/echo", method: .get)
+            #expect(echo.status == .methodNotAllowed && echo.headers[.allow] == "POST")
+            #expect(String(buffer: echo.body).contains("/problems/method-not-allowed"))
+            #expect(try await client.execute(uri: "/nope", method: .delete).status == .notFound)
+            let badToken = try await client.execute(uri: "/whoami", method: .delete, headers: [.authorization: "Bearer not-a-token"])
+            #expect(badToken.status == .unauthorized)
+        }
+    }
+
     @Test("request ids: a sane incoming X-Request-Id is kept, anything else is replaced")
     func requestIDs() async throws {
         let harness = try await ServiceKitHarness.make()
