@@ -42,6 +42,10 @@ struct BadInputTests {
                 ["email": "not-an-email", "password": "long enough pass", "displayName": "X"],
                 ["email": "two@@example.com", "password": "long enough pass", "displayName": "X"],
                 ["email": "spa ce@example.com", "password": "long enough pass", "displayName": "X"],
+                ["email": "été@example.com", "password": "long enough pass", "displayName": "X"],
+                ["email": "ada@example.com\n", "password": "long enough pass", "displayName": "X"],
+                ["email": "ada@.example.com", "password": "long enough pass", "displayName": "X"],
+                ["email": "ada@example.", "password": "long enough pass", "displayName": "X"],
                 ["email": "short@example.com", "password": "short", "displayName": "X"],
                 ["email": "blank@example.com", "password": "long enough pass", "displayName": "   "],
                 ["email": "ctrl@example.com", "password": "long enough pass", "displayName": "bell\u{7}"],
@@ -78,12 +82,14 @@ struct BadInputTests {
         }
     }
 
-    @Test("unknown routes and wrong methods are problem+json too")
+    @Test("unknown routes are 404 and wrong methods 405 with Allow, problem+json both")
     func unknownRoutes() async throws {
         let harness = try await AccountsHarness.make()
         try await harness.app().test(.router) { client in
             try await client.send(.get, "/v1/nothing-here").expectProblem(.notFound)
-            try await client.send(.delete, "/v1/auth/login").expectProblem(.notFound)
+            let wrongMethod = try await client.send(.delete, "/v1/auth/login")
+            try wrongMethod.expectProblem(.methodNotAllowed)
+            #expect(wrongMethod.headers[.allow] == "POST")
         }
     }
 }

@@ -103,9 +103,10 @@ struct StrategyTests {
             try await client.send(.patch, "/v1/strategies/\(id)", json: ["name": 42], token: author.token).expectProblem(.unprocessableContent)
 
             let profileId = try await client.createStrategyId(author)
+            // Valid pairs, but a profile strategy's come from its profile: a conflict with its kind.
             let refused = try await client.send(.patch, "/v1/strategies/\(profileId)", json: ["pairs": ["BTC/USDT"]], token: author.token)
-                .expectProblem(.unprocessableContent)
-            #expect((refused["errors"] as? [[String: Any]])?.first?["field"] as? String == "pairs")
+                .expectProblem(.conflict)
+            #expect((refused["detail"] as? String)?.contains("profile strategy") == true)
         }
     }
 

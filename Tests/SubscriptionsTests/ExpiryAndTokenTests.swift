@@ -26,6 +26,8 @@ struct ExpiryAndTokenTests {
                 try await subscriptions.send(.post, "/v1/subscriptions/grants", json: grant, token: member.token).expectProblem(.forbidden)
                 try await subscriptions.send(.post, "/v1/subscriptions/grants", json: ["email": "x@example.com", "strategyId": id, "days": 0], token: admin.token)
                     .expectProblem(.unprocessableContent)
+                try await subscriptions.send(.post, "/v1/subscriptions/grants", json: ["email": "nobody-\(UUID())@example.com", "strategyId": id, "days": 5], token: admin.token)
+                    .expectProblem(.notFound)
                 let granted = try await subscriptions.send(.post, "/v1/subscriptions/grants", json: grant, token: admin.token)
                 #expect(granted.status == .created, "\(granted.bodyString)")
                 let url = try #require(try granted.jsonObject()["downloadUrl"] as? String)

@@ -57,10 +57,10 @@ struct PatchStrategyRequest: JSONRequestBody {
             }
             return
         }
-        var errors: [ProblemDetails.FieldError] = []
-        if changes.exchange != nil { errors.append(.init(field: "exchange", message: "comes from the uploaded profile for a profile strategy")) }
-        if changes.pairs != nil { errors.append(.init(field: "pairs", message: "come from the uploaded profile for a profile strategy")) }
-        if !errors.isEmpty { throw ProblemDetails.validation(errors) }
+        // A valid body that does not fit this strategy's kind: a conflict with its state, not bad input.
+        if changes.exchange != nil || changes.pairs != nil {
+            throw ProblemDetails.conflict("This is a profile strategy: its exchanges and pairs come from its approved profile, not from edits.")
+        }
     }
 }
 

@@ -16,7 +16,7 @@ struct GrantController: Sendable {
             let admin = try context.requireAdmin()
             let body = try await request.decodeJSONBody(GrantRequest.self)
             guard let user = try await users.findCredentials(email: body.email)?.user else {
-                throw ProblemDetails.validation([.init(field: "email", message: "no account has this email")])
+                throw ProblemDetails.notFound("No account has this email.")
             }
             let now = clock.now()
             guard let subscription = try await subscriptions.grant(

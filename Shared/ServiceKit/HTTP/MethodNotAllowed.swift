@@ -3,7 +3,8 @@ import Hummingbird
 
 extension Router where Context == AppRequestContext {
     /// The methods a path can be asked with; any of them that a path does not serve is a 405.
-    static let answeredMethods: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete, .options, .trace]
+    /// (QUERY is the safe method with a body that the IETF is standardising; clients try it.)
+    static let answeredMethods: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete, .options, .trace, HTTPRequest.Method("QUERY")].compactMap { $0 }
 
     /// RFC 9110: a method the resource does not support is 405 with `Allow`, not 404. Added once
     /// every route is in place (`ServiceRuntime.makeApplication`), from the router's own table, so
