@@ -71,6 +71,19 @@ struct BadInputTests {
         }
     }
 
+    @Test("lengths count code points, as the OpenAPI limits do; a variation sequence is not a control character")
+    func codePoints() async throws {
+        let harness = try await AccountsHarness.make()
+        try await harness.app().test(.router) { client in
+            // Five decomposed "é" are 5 characters to Swift but 10 code points: long enough.
+            let decomposed = String(repeating: "e\u{301}", count: 5)
+            _ = try await client.register("decomposed@example.com", password: decomposed, name: "葛\u{E0101}")
+            let tooLong = String(repeating: "e\u{301}", count: 33)  // 66 code points, 33 characters
+            try await client.send(.post, "/v1/auth/register", json: ["email": "long@example.com", "password": "correct horse battery", "displayName": tooLong])
+                .expectProblem(.unprocessableContent)
+        }
+    }
+
     @Test("passwords longer than bcrypt's 72 bytes still count every character")
     func longPasswords() async throws {
         let harness = try await AccountsHarness.make()

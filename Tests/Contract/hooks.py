@@ -1,8 +1,7 @@
 """Schemathesis hooks of the contract-fuzzing step (loaded through SCHEMATHESIS_HOOKS by ./run).
 
 Nothing here decides whether a response is right: the checks are schemathesis' defaults, all of
-them. The hooks only teach the generator what JSON Schema cannot say, and keep the run honest
-on a machine where services restart:
+them. The hooks teach the generator what JSON Schema cannot say about a valid request:
 
 - Profile uploads (`application/zip`, `application/x-zip-compressed`) are `format: binary` in
   the schema, but the contract is "the zip OctoBot exports". A case whose body is meant to be
@@ -19,6 +18,8 @@ Constraints that depend on what the server holds (whether an email has an accoun
 strategy a PATCH names is a profile or a signal strategy) are deliberately not taught: a valid
 request that meets the wrong state should get 404 or 409, which the checks accept, so when the
 service answers 422 instead, the run says so.
+
+And they keep the run from harming, or being harmed by, the installation it tests:
 
 - Logins with the email of an account the run depends on (the admin, the fresh user) are sent
   for a decoy account instead, so wrong passwords never lock those (CONTRACT_PROTECTED_EMAILS,

@@ -52,6 +52,11 @@ struct SubscriptionFlowTests {
                 #expect(cancelled.status == .ok)
                 #expect(try cancelled.jsonObject()["status"] as? String == "cancelled")
                 #expect(try cancelled.jsonObject()["downloadUrl"] is NSNull)
+                // A DELETE: the cancelled subscription is gone for its user.
+                try await subscriptions.send(.get, "/v1/subscriptions/\(subscriptionId)", token: follower.token).expectProblem(.notFound)
+                try await subscriptions.send(.delete, "/v1/subscriptions/\(subscriptionId)", token: follower.token).expectProblem(.notFound)
+                let listed = try await subscriptions.send(.get, "/v1/subscriptions", token: follower.token).jsonObject()
+                #expect((listed["items"] as? [[String: Any]])?.contains { $0["id"] as? String == subscriptionId } == false)
                 try await profiles.send(.get, url.downloadPath).expectProblem(.notFound)
                 #expect(try await harness.count("SELECT count(*)::int FROM outbox WHERE type = 'subscription.ended'") == 1)
                 try await eventually("the subscriber count drops") {
@@ -165,10 +170,10 @@ struct SubscriptionFlowTests {
                 #expect(try await subscriptions.send(.get, "/v1/subscriptions/\(id)", token: follower.token).status == .ok)
                 try await subscriptions.send(.get, "/v1/subscriptions/not-a-uuid", token: follower.token).expectProblem(.notFound)
 
-                // Cancelling is idempotent; an ended subscription has no URL to rotate.
+                // Cancelling is the DELETE: once done, the subscription is gone for its user.
                 #expect(try await subscriptions.send(.delete, "/v1/subscriptions/\(id)", token: follower.token).status == .ok)
-                #expect(try await subscriptions.send(.delete, "/v1/subscriptions/\(id)", token: follower.token).status == .ok)
-                try await subscriptions.send(.post, "/v1/subscriptions/\(id)/download-url", token: follower.token).expectProblem(.conflict)
+                try await subscriptions.send(.delete, "/v1/subscriptions/\(id)", token: follower.token).expectProblem(.notFound)
+                try await subscriptions.send(.post, "/v1/subscriptions/\(id)/download-url", token: follower.token).expectProblem(.notFound)
                 #expect(try await harness.count("SELECT count(*)::int FROM outbox WHERE type = 'subscription.ended'") == 1)
             }
         }

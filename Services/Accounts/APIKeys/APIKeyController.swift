@@ -55,7 +55,7 @@ struct CreateAPIKeyRequest: JSONRequestBody {
 
     init(fields: inout JSONFields) {
         let name = fields.requiredString("name")?.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let name, name.isEmpty || name.count > 64 { fields.reject("name", "must be 1 to 64 characters") }
+        if let name, name.isEmpty || name.jsonLength > 64 { fields.reject("name", "must be 1 to 64 characters") }
 
         var scopes: [APIKeyScope] = []
         if let names = fields.requiredStringArray("scopes", maxCount: APIKeyScope.allCases.count) {

@@ -38,7 +38,7 @@ struct CreateDeviceRequest: JSONRequestBody {
 
     init(fields: inout JSONFields) {
         let name = fields.requiredString("name")?.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let name, name.isEmpty || name.count > 64 { fields.reject("name", "must be 1 to 64 characters") }
+        if let name, name.isEmpty || name.jsonLength > 64 { fields.reject("name", "must be 1 to 64 characters") }
         self.name = name ?? ""
     }
 }

@@ -68,15 +68,15 @@ enum AccountRules {
     }
 
     static func passwordProblem(_ password: String) -> String? {
-        if password.count < minimumPasswordLength { return "must be at least \(minimumPasswordLength) characters" }
-        if password.count > maximumPasswordLength { return "must be at most \(maximumPasswordLength) characters" }
+        if password.jsonLength < minimumPasswordLength { return "must be at least \(minimumPasswordLength) characters" }
+        if password.jsonLength > maximumPasswordLength { return "must be at most \(maximumPasswordLength) characters" }
         return nil
     }
 
     static func displayNameProblem(_ name: String) -> String? {
         if name.isEmpty { return "must not be blank" }
-        if name.count > maximumDisplayNameLength { return "must be at most \(maximumDisplayNameLength) characters" }
-        if name.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) }) {
+        if name.jsonLength > maximumDisplayNameLength { return "must be at most \(maximumDisplayNameLength) characters" }
+        if name.containsControlCharacters {
             return "must not contain control characters"
         }
         return nil

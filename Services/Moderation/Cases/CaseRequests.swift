@@ -8,7 +8,7 @@ struct ApproveRequest: JSONRequestBody {
 
     init(fields: inout JSONFields) {
         let note = fields.optionalString("note")?.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let note, note.count > Self.maxLength { fields.reject("note", "must be at most \(Self.maxLength) characters") }
+        if let note, note.jsonLength > Self.maxLength { fields.reject("note", "must be at most \(Self.maxLength) characters") }
         self.note = note?.isEmpty == true ? nil : note
     }
 }
@@ -20,7 +20,7 @@ struct RejectRequest: JSONRequestBody {
     init(fields: inout JSONFields) {
         let reason = fields.requiredString("reason")?.trimmingCharacters(in: .whitespacesAndNewlines)
         if let reason, reason.isEmpty { fields.reject("reason", "must say why, in words the author can act on") }
-        if let reason, reason.count > ApproveRequest.maxLength { fields.reject("reason", "must be at most \(ApproveRequest.maxLength) characters") }
+        if let reason, reason.jsonLength > ApproveRequest.maxLength { fields.reject("reason", "must be at most \(ApproveRequest.maxLength) characters") }
         self.reason = reason ?? ""
     }
 }

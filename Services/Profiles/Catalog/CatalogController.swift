@@ -34,7 +34,7 @@ struct CatalogRequest {
         var errors: [ProblemDetails.FieldError] = []
         var query = CatalogQuery()
         if let text = parameters["q"]?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
-            if text.count > Self.maxTextLength || text.unicodeScalars.contains("\u{0}") {
+            if text.jsonLength > Self.maxTextLength || text.unicodeScalars.contains("\u{0}") {
                 errors.append(.init(field: "q", message: "must be at most \(Self.maxTextLength) characters of text"))
             }
             query.text = text
@@ -51,7 +51,7 @@ struct CatalogRequest {
         for (field, limit) in [("exchange", 32), ("pair", 64)] {
             guard let value = parameters[field], !value.isEmpty else { continue }
             // The database cannot compare text holding NUL; no exchange or pair has control characters anyway.
-            if value.count > limit || value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            if value.jsonLength > limit || value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
                 errors.append(.init(field: field, message: "must be at most \(limit) characters, without control characters"))
             }
             if field == "exchange" { query.exchange = value } else { query.pair = value }

@@ -72,7 +72,7 @@ enum ListingRules {
 
     static func name(_ value: String?, fields: inout JSONFields) -> String? {
         guard let name = value?.trimmingCharacters(in: .whitespacesAndNewlines) else { return nil }
-        guard (1...maxNameLength).contains(name.count) else {
+        guard (1...maxNameLength).contains(name.jsonLength) else {
             fields.reject("name", "must be 1 to \(maxNameLength) characters")
             return nil
         }
@@ -81,7 +81,7 @@ enum ListingRules {
 
     static func description(_ value: String?, fields: inout JSONFields) -> String? {
         guard let description = value?.trimmingCharacters(in: .whitespacesAndNewlines) else { return nil }
-        guard description.count <= maxDescriptionLength else {
+        guard description.jsonLength <= maxDescriptionLength else {
             fields.reject("description", "must be at most \(maxDescriptionLength) characters")
             return nil
         }

@@ -35,10 +35,15 @@ struct SubscriptionController: Sendable {
         }
         group.delete(":id") { _, context in
             let user = try context.requireUser()
-            guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)),
-                let subscription = try await subscriptions.cancel(id: id, userId: user.userId, at: clock.now())
-            else { throw ProblemDetails.notFound("No such subscription.") }
-            return SubscriptionResponse(subscription, urls: urls)
+            guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw ProblemDetails.notFound("No such subscription.") }
+            switch try await subscriptions.cancel(id: id, userId: user.userId, at: clock.now()) {
+            case .cancelled(let subscription):
+                return SubscriptionResponse(subscription, urls: urls)
+            case .alreadyEnded(let subscription):
+                throw ProblemDetails.conflict("The subscription already ended (\(subscription.status.rawValue)); there is nothing to cancel.")
+            case .notFound:
+                throw ProblemDetails.notFound("No such subscription.")
+            }
         }
         group.post(":id/download-url") { _, context in
             let user = try context.requireUser()

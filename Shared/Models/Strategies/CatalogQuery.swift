@@ -43,7 +43,8 @@ public struct CatalogQuery: Sendable, Equatable {
             var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
             base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
             guard token.count <= 512, let data = Data(base64Encoded: base64),
-                let cursor = try? JSONDecoder().decode(Cursor.self, from: data), cursor.sort == sort.rawValue, StrategyID.isValid(cursor.id)
+                let cursor = try? JSONDecoder().decode(Cursor.self, from: data), cursor.sort == sort.rawValue, StrategyID.isValid(cursor.id),
+                Microseconds.cursorRange.contains(cursor.publishedAt), cursor.subscriberCount >= 0
             else { return nil }
             self = cursor
         }

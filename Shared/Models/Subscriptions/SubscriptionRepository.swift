@@ -10,6 +10,14 @@ public enum SubscribeOutcome: Sendable, Equatable {
     case notPublished
 }
 
+public enum CancelOutcome: Sendable, Equatable {
+    case cancelled(Subscription)
+    /// It had already ended otherwise (expired, revoked): nothing to cancel.
+    case alreadyEnded(Subscription)
+    /// No such subscription of this user, or one it cancelled already.
+    case notFound
+}
+
 public enum RotateOutcome: Sendable, Equatable {
     case rotated(Subscription)
     case notActive(Subscription)
@@ -27,9 +35,9 @@ public protocol SubscriptionRepository: Sendable {
     /// The user's subscriptions, newest first.
     func list(userId: UUID) async throws -> [Subscription]
     func find(id: UUID, userId: UUID) async throws -> Subscription?
-    /// Cancels (idempotent): the download URL stops working at once; emits `subscription.ended`.
-    /// Nil when the user has no such subscription.
-    func cancel(id: UUID, userId: UUID, at now: Date) async throws -> Subscription?
+    /// Cancels: the download URL stops working at once; emits `subscription.ended`. This is the
+    /// API's DELETE, so a cancelled subscription is gone for its user afterwards (`find`, `list`).
+    func cancel(id: UUID, userId: UUID, at now: Date) async throws -> CancelOutcome
     /// Replaces the download grant: the old URL stops working at once.
     func rotateDownloadURL(id: UUID, userId: UUID, at now: Date) async throws -> RotateOutcome
     /// Ends active subscriptions whose end date has passed, at most `limit` (replicas share the
@@ -93,30 +101,39 @@ public struct PostgresSubscriptionRepository: SubscriptionRepository {
     }
 
     public func list(userId: UUID) async throws -> [Subscription] {
-        let rows = try await client.query("\(unescaped: Self.select) WHERE s.user_id = \(userId) ORDER BY s.started_at DESC, s.id", logger: logger)
+        // Cancelled ones were deleted by their user (DELETE); expired and revoked ones stay listed.
+        let rows = try await client.query(
+            "\(unescaped: Self.select) WHERE s.user_id = \(userId) AND s.status <> 'cancelled' ORDER BY s.started_at DESC, s.id", logger: logger
+        )
         var subscriptions: [Subscription] = []
         for try await row in rows { subscriptions.append(try Self.decode(row)) }
         return subscriptions
     }
 
     public func find(id: UUID, userId: UUID) async throws -> Subscription? {
-        let rows = try await client.query("\(unescaped: Self.select) WHERE s.id = \(id) AND s.user_id = \(userId)", logger: logger)
+        let rows = try await client.query(
+            "\(unescaped: Self.select) WHERE s.id = \(id) AND s.user_id = \(userId) AND s.status <> 'cancelled'", logger: logger
+        )
         for try await row in rows { return try Self.decode(row) }
         return nil
     }
 
-    public func cancel(id: UUID, userId: UUID, at now: Date) async throws -> Subscription? {
-        try await client.withTransaction(logger: logger) { connection -> Subscription? in
+    public func cancel(id: UUID, userId: UUID, at now: Date) async throws -> CancelOutcome {
+        try await client.withTransaction(logger: logger) { connection -> CancelOutcome in
             let owned = try await connection.query(
                 "SELECT status FROM subscriptions WHERE id = \(id) AND user_id = \(userId) FOR UPDATE", logger: logger
             )
             var status: String?
             for try await value in owned.decode(String.self) { status = value }
-            guard let status else { return nil }
-            if status == Subscription.Status.active.rawValue {
+            switch status.flatMap(Subscription.Status.init(rawValue:)) {
+            case .active?:
                 try await end(id, status: .cancelled, reason: .cancelled, at: now, on: connection)
+                return .cancelled(try await require(id, on: connection))
+            case .expired?, .revoked?:
+                return .alreadyEnded(try await require(id, on: connection))
+            case .cancelled?, nil:
+                return .notFound
             }
-            return try await require(id, on: connection)
         }
     }
 
@@ -127,7 +144,8 @@ public struct PostgresSubscriptionRepository: SubscriptionRepository {
             )
             var found: (String, Date?)?
             for try await row in rows.decode((String, Date?).self) { found = row }
-            guard let (status, endsAt) = found else { return .notFound }
+            // A cancelled subscription was deleted by its user: it is gone, not merely inactive.
+            guard let (status, endsAt) = found, status != Subscription.Status.cancelled.rawValue else { return .notFound }
             guard status == Subscription.Status.active.rawValue, endsAt.map({ $0 > now }) ?? true else {
                 return .notActive(try await require(id, on: connection))
             }

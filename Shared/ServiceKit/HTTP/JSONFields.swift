@@ -79,3 +79,16 @@ public struct JSONFields: Sendable {
         return string
     }
 }
+
+extension String {
+    /// The length as JSON Schema counts it, in code points (not Swift's grapheme clusters), so
+    /// a limit in docs/openapi.yaml and the service's check are the same rule.
+    public var jsonLength: Int { unicodeScalars.count }
+
+    /// Whether it holds a control or format character (Unicode categories Cc and Cf). Decided
+    /// from the character database rather than `CharacterSet.controlCharacters`, which on Linux
+    /// also flags some variation selectors.
+    public var containsControlCharacters: Bool {
+        unicodeScalars.contains { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format }
+    }
+}
