@@ -42,7 +42,10 @@ struct DecisionTests {
             try await client.send(.get, "/v1/moderation/cases/\(UUID())", token: admin.token).expectProblem(.notFound)
             try await client.send(.get, "/v1/moderation/cases/not-a-uuid", token: admin.token).expectProblem(.notFound)
             try await client.send(.get, "/v1/moderation/cases?status=closed", token: admin.token).expectProblem(.unprocessableContent)
-            try await client.send(.get, "/v1/moderation/cases?cursor=9223372036854775807_\(UUID())", token: admin.token).expectProblem(.unprocessableContent)
+            // A made-up position after every case is an empty page (it used to overflow in PostgreSQL: 503).
+            let beyond = try await client.send(.get, "/v1/moderation/cases?cursor=9223372036854775807_\(UUID())", token: admin.token)
+            #expect(beyond.status == .ok)
+            #expect((try beyond.jsonObject()["items"] as? [Any])?.isEmpty == true)
 
             let shown = try await client.send(.get, "/v1/moderation/cases/\(caseId)", token: admin.token).jsonObject()
             #expect(shown["status"] as? String == "open")

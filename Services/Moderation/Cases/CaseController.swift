@@ -93,7 +93,7 @@ struct CaseListQuery {
 
     static func parse(_ cursor: String) -> (Int64, UUID)? {
         let parts = cursor.split(separator: "_")
-        guard parts.count == 2, let micros = Int64(parts[0]), Microseconds.cursorRange.contains(micros), let id = UUID(uuidString: String(parts[1])) else { return nil }
-        return (micros, id)
+        guard parts.count == 2, let micros = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else { return nil }
+        return (Microseconds.clampedToRows(micros), id)
     }
 }

@@ -21,7 +21,7 @@ public struct CatalogQuery: Sendable, Equatable {
     public struct Cursor: Codable, Sendable, Equatable {
         public let sort: String
         /// First publication, in microseconds since 1970 (see `Microseconds`).
-        public let publishedAt: Int64
+        public private(set) var publishedAt: Int64
         public let subscriberCount: Int
         public let id: String
 
@@ -43,10 +43,11 @@ public struct CatalogQuery: Sendable, Equatable {
             var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
             base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
             guard token.count <= 512, let data = Data(base64Encoded: base64),
-                let cursor = try? JSONDecoder().decode(Cursor.self, from: data), cursor.sort == sort.rawValue, StrategyID.isValid(cursor.id),
-                Microseconds.cursorRange.contains(cursor.publishedAt), cursor.subscriberCount >= 0
+                let cursor = try? JSONDecoder().decode(Cursor.self, from: data), cursor.sort == sort.rawValue, StrategyID.isValid(cursor.id)
             else { return nil }
             self = cursor
+            // A hand-made position beyond any row pages as the nearest end would.
+            publishedAt = Microseconds.clampedToRows(publishedAt)
         }
     }
 
