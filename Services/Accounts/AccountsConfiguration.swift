@@ -10,6 +10,8 @@ struct AccountsConfiguration: Sendable {
     var accessTokenLifetime: TimeInterval
     var refreshTokenLifetime: TimeInterval
     var loginThrottle: LoginThrottlePolicy
+    /// The MQTT host stock bots are told to use (`COMMUNITY_FEED_URL`); the edge's host by default.
+    var communityFeedHost: String
 
     init(environment env: EnvironmentReader = EnvironmentReader()) throws {
         service = try ServiceConfiguration(environment: env, defaultPort: 8081)
@@ -30,5 +32,6 @@ struct AccountsConfiguration: Sendable {
             maxFailuresPerAddress: try env.int("LOGIN_MAX_FAILURES_PER_ADDRESS", default: 100, range: 1...100_000),
             window: TimeInterval(try env.int("LOGIN_FAILURE_WINDOW_SECONDS", default: 900, range: 1...86_400))
         )
+        communityFeedHost = env.string("COMMUNITY_FEED_HOST", default: URL(string: service.publicBaseURL)?.host ?? "localhost")
     }
 }

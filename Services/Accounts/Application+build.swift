@@ -49,5 +49,21 @@ func buildApplication(
     ).addRoutes(to: router.group("v1/devices"))
     try JWKSController(jwks: tokenIssuer.jwks).addRoutes(to: router)
 
+    // The community API a stock OctoBot logs in with (see CommunityAPI).
+    let users = PostgresUserRepository(client: database, logger: log)
+    let bots = PostgresBotRegistry(client: database, logger: log)
+    GoTrueController(sessions: sessions, users: users, clock: clock)
+        .addRoutes(to: runtime.communityGroup(CommunityAPI.authPrefix, on: router))
+    ExtensionDetailsFunction(devices: PostgresDeviceRepository(client: database, logger: log), clock: clock)
+        .addRoutes(to: runtime.communityGroup(CommunityAPI.functionsPrefix, on: router))
+    BotRegistryController(registry: bots, clock: clock).addRoutes(to: runtime.communityGroup(CommunityAPI.restPrefix, on: router))
+    BotController(registry: bots).addRoutes(to: router.group("v1/bots"))
+    CommunityConnectionController(
+        connection: CommunityConnection(
+            backendUrl: configuration.service.publicBaseURL, publicKey: configuration.service.communityPublicKey,
+            feedHost: configuration.communityFeedHost
+        )
+    ).addRoutes(to: router)
+
     return runtime.makeApplication(router: router)
 }

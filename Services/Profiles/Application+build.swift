@@ -30,6 +30,7 @@ func buildApplication(
         database: database, logger: log, strategies: strategies, versions: PostgresProfileVersionRepository(client: database, logger: log),
         cache: ZipCache(capacityBytes: configuration.downloadCacheBytes), clock: clock
     ).addRoutes(to: router.group("d"))
+    ProductsTable().addRoutes(to: runtime.communityGroup(CommunityAPI.restPrefix, on: router))
 
     return runtime.makeApplication(
         router: router,

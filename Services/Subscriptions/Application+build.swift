@@ -19,6 +19,8 @@ func buildApplication(
     GrantController(
         subscriptions: subscriptions, users: PostgresUserRepository(client: runtime.database, logger: runtime.logger), urls: urls, clock: clock
     ).addRoutes(to: router.group("v1/subscriptions/grants"))
+    SubscribedProfilesRPC(subscriptions: subscriptions, urls: urls, clock: clock)
+        .addRoutes(to: runtime.communityGroup(CommunityAPI.restPrefix + "/rpc", on: router))
 
     return runtime.makeApplication(
         router: router,

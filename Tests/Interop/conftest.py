@@ -18,6 +18,21 @@ FIXTURES = pathlib.Path(__file__).resolve().parents[1] / "Fixtures" / "octobot"
 PASSWORD = "correct horse battery"
 
 
+def _point_the_bot_at_astrolab():
+    """A stock bot is configured by environment variables only, read when octobot.constants is
+    first imported: set them before any test module imports the bot's code."""
+    try:
+        connection = requests.get(f"{EDGE}/v1/community", timeout=5).json()
+    except Exception:  # noqa: BLE001 - pytest_sessionstart reports an unreachable installation
+        return
+    os.environ["COMMUNITY_BACKEND_URL"] = EDGE
+    os.environ["COMMUNITY_BACKEND_KEY"] = connection["publicKey"]
+    os.environ["COMMUNITY_FEED_URL"] = EDGE.split("//", 1)[1].split(":")[0]
+
+
+_point_the_bot_at_astrolab()
+
+
 def pytest_sessionstart(session):
     try:
         requests.get(f"{EDGE}/health/live", timeout=5).raise_for_status()
@@ -36,9 +51,14 @@ class Api:
         return response
 
     def signup(self, name):
+        email, token, user_id = self.account(name)
+        return token, user_id
+
+    def account(self, name):
+        """A new account: its email, an access token and its id."""
         email = f"{name}-{uuid.uuid4().hex[:8]}@example.com"
         user = self.call("POST", "/v1/auth/register", json={"email": email, "password": PASSWORD, "displayName": name}, expect=201).json()
-        return self.login(email, PASSWORD), user["id"]
+        return email, self.login(email, PASSWORD), user["id"]
 
     def login(self, email, password):
         return self.call("POST", "/v1/auth/login", json={"email": email, "password": password}, expect=200).json()["accessToken"]

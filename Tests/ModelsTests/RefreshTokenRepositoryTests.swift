@@ -15,14 +15,14 @@ struct RefreshTokenRepositoryTests {
             let users = PostgresUserRepository(client: client, logger: logger)
             let tokens = PostgresRefreshTokenRepository(client: client, logger: logger)
             let now = Date()
-            let user = try await users.create(email: "race@example.com", displayName: "Race", passwordHash: "x", at: now)
+            let user = try await users.create(email: "race@example.com", displayName: "Race", passwordHash: "x", metadataJSON: "{}", at: now)
             let original = SecretToken.generate()
-            try await tokens.issue(userId: user.id, tokenHash: original.hash, at: now, expiresAt: now.addingTimeInterval(3600))
+            let sessionId = try await tokens.issue(userId: user.id, tokenHash: original.hash, at: now, expiresAt: now.addingTimeInterval(3600))
 
             async let a = tokens.rotate(presentedHash: original.hash, newTokenHash: SecretToken.generate().hash, at: now, expiresAt: now.addingTimeInterval(3600))
             async let b = tokens.rotate(presentedHash: original.hash, newTokenHash: SecretToken.generate().hash, at: now, expiresAt: now.addingTimeInterval(3600))
             let outcomes = try await [a, b]
-            #expect(outcomes.contains(.rotated(userId: user.id)))
+            #expect(outcomes.contains(.rotated(userId: user.id, sessionId: sessionId)))
             #expect(outcomes.contains(.reuseDetected(userId: user.id)))
             // The reuse revoked the whole family, including the successor the winner got.
             #expect(try await database.count("SELECT count(*)::int FROM refresh_tokens WHERE revoked_at IS NULL") == 0)

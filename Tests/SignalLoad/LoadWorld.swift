@@ -18,8 +18,8 @@ struct LoadWorld: Sendable {
             let now = Date()
             let users = PostgresUserRepository(client: client, logger: logger)
             let tag = UUID().uuidString.prefix(8).lowercased()
-            let author = try await users.create(email: "load-author-\(tag)@example.com", displayName: "Load author", passwordHash: "-", at: now)
-            let follower = try await users.create(email: "load-follower-\(tag)@example.com", displayName: "Load follower", passwordHash: "-", at: now)
+            let author = try await users.create(email: "load-author-\(tag)@example.com", displayName: "Load author", passwordHash: "-", metadataJSON: "{}", at: now)
+            let follower = try await users.create(email: "load-follower-\(tag)@example.com", displayName: "Load follower", passwordHash: "-", metadataJSON: "{}", at: now)
             let strategies = PostgresStrategyRepository(client: client, logger: logger)
             var ids: [String] = []
             for name in ["Load test \(tag)", "Silent \(tag)"] {

@@ -42,6 +42,11 @@ extension TestResponse {
         try #require(try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any])
     }
 
+    /// A JSON array of objects (PostgREST's rows).
+    public func jsonRows() throws -> [[String: Any]] {
+        try #require(try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [[String: Any]])
+    }
+
     /// Asserts the response is problem+json with `status`, and returns its body.
     @discardableResult
     public func expectProblem(_ status: HTTPResponse.Status, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {

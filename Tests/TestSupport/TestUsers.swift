@@ -25,7 +25,7 @@ public struct TestAccounts: Sendable {
         let email = "\(name)-\(UUID().uuidString.prefix(8))@example.com".lowercased()
         let user = try await database.withClient { client in
             let users = PostgresUserRepository(client: client, logger: TestDatabase.logger)
-            let user = try await users.create(email: email, displayName: name, passwordHash: "unused", at: accountCreatedAt ?? date)
+            let user = try await users.create(email: email, displayName: name, passwordHash: "unused", metadataJSON: "{}", at: accountCreatedAt ?? date)
             if admin { _ = try await users.grantAdmin(email: email) }
             return user
         }

@@ -22,11 +22,11 @@ struct AccessTokenIssuer: Sendable {
         self.lifetime = lifetime
     }
 
-    func issue(for user: User, at date: Date) async throws -> String {
+    func issue(for user: User, sessionId: UUID, at date: Date) async throws -> String {
         let claims = AccessTokenClaims(
             userId: user.id, roles: user.roles.map(\.rawValue), issuedAt: date,
             expiresAt: date.addingTimeInterval(lifetime), issuer: issuer, audience: audience,
-            tokenId: UUID().uuidString.lowercased()
+            tokenId: UUID().uuidString.lowercased(), sessionId: sessionId
         )
         return try await keys.sign(claims, kid: keyIdentifier)
     }

@@ -11,10 +11,10 @@ struct AuthController: Sendable {
             return EditedResponse(status: .created, response: UserResponse(user))
         }
         group.post("login") { request, context in
-            try await sessions.login(try await request.decodeJSONBody(LoginRequest.self), clientAddress: context.clientAddress)
+            try await sessions.login(try await request.decodeJSONBody(LoginRequest.self), clientAddress: context.clientAddress).tokens
         }
         group.post("refresh") { request, _ in
-            try await sessions.refresh(try await request.decodeJSONBody(RefreshTokenRequest.self).refreshToken)
+            try await sessions.refresh(try await request.decodeJSONBody(RefreshTokenRequest.self).refreshToken).tokens
         }
         group.post("logout") { request, _ in
             try await sessions.logout(try await request.decodeJSONBody(RefreshTokenRequest.self).refreshToken)

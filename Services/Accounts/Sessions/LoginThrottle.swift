@@ -30,7 +30,7 @@ struct LoginThrottle: Sendable {
         throw ProblemDetails.tooManyRequests(
             retryAfterSeconds: Int(releasedAt.timeIntervalSince(now).rounded(.up)),
             detail: "Too many failed logins; try again later."
-        )
+        ).coded("over_request_rate_limit")
     }
 
     func recordFailure(email: String, clientAddress: String) async throws {

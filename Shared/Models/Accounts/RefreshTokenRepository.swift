@@ -4,8 +4,9 @@ import PostgresNIO
 
 /// What happened when a client presented a refresh token.
 public enum RefreshOutcome: Sendable, Equatable {
-    /// The token was valid; it is now used and `newTokenHash` replaces it in the same family.
-    case rotated(userId: UUID)
+    /// The token was valid; it is now used and `newTokenHash` replaces it in the same family
+    /// (`sessionId`: one login session).
+    case rotated(userId: UUID, sessionId: UUID)
     /// The token had been used already: someone replayed it, so the whole family is now revoked.
     case reuseDetected(userId: UUID)
     /// Unknown, expired or revoked.
@@ -14,12 +15,15 @@ public enum RefreshOutcome: Sendable, Equatable {
 
 /// Access to the `refresh_tokens` table (owned by the accounts service).
 public protocol RefreshTokenRepository: Sendable {
-    /// Starts a new family (a login).
-    func issue(userId: UUID, tokenHash: Data, at: Date, expiresAt: Date) async throws
+    /// Starts a new family (a login) and returns its id, the session id access tokens carry.
+    @discardableResult
+    func issue(userId: UUID, tokenHash: Data, at: Date, expiresAt: Date) async throws -> UUID
     /// Marks the presented token used and adds its successor, or detects a replay.
     func rotate(presentedHash: Data, newTokenHash: Data, at: Date, expiresAt: Date) async throws -> RefreshOutcome
     /// Revokes the family the token belongs to (logout). Unknown tokens are ignored.
     func revokeFamily(ofTokenHash: Data, at: Date) async throws
+    /// Revokes one of the user's sessions by id (logout with an access token). Unknown ids are ignored.
+    func revokeSession(id: UUID, userId: UUID, at: Date) async throws
 }
 
 public struct PostgresRefreshTokenRepository: RefreshTokenRepository {
@@ -31,14 +35,17 @@ public struct PostgresRefreshTokenRepository: RefreshTokenRepository {
         self.logger = logger
     }
 
-    public func issue(userId: UUID, tokenHash: Data, at date: Date, expiresAt: Date) async throws {
+    @discardableResult
+    public func issue(userId: UUID, tokenHash: Data, at date: Date, expiresAt: Date) async throws -> UUID {
+        let familyId = UUID()
         try await client.query(
             """
             INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, created_at, expires_at)
-            VALUES (\(UUID()), \(userId), \(UUID()), \(tokenHash), \(date), \(expiresAt))
+            VALUES (\(UUID()), \(userId), \(familyId), \(tokenHash), \(date), \(expiresAt))
             """,
             logger: logger
         )
+        return familyId
     }
 
     public func rotate(presentedHash: Data, newTokenHash: Data, at date: Date, expiresAt: Date) async throws -> RefreshOutcome {
@@ -77,7 +84,7 @@ public struct PostgresRefreshTokenRepository: RefreshTokenRepository {
                 """,
                 logger: logger
             )
-            return .rotated(userId: userId)
+            return .rotated(userId: userId, sessionId: familyId)
         }
     }
 
@@ -88,6 +95,13 @@ public struct PostgresRefreshTokenRepository: RefreshTokenRepository {
             WHERE revoked_at IS NULL
               AND family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = \(tokenHash))
             """,
+            logger: logger
+        )
+    }
+
+    public func revokeSession(id: UUID, userId: UUID, at date: Date) async throws {
+        try await client.query(
+            "UPDATE refresh_tokens SET revoked_at = \(date) WHERE family_id = \(id) AND user_id = \(userId) AND revoked_at IS NULL",
             logger: logger
         )
     }

@@ -5,12 +5,24 @@ import PostgresNIO
 /// Access to the `users` table (owned by the accounts service).
 public protocol UserRepository: Sendable {
     /// Throws `EmailTaken` when the (normalised) email already has an account. Emits `account.registered`.
-    func create(email: String, displayName: String, passwordHash: String, at: Date) async throws -> User
+    /// `metadataJSON` is the user's free-form metadata (a JSON object), `{}` for none.
+    func create(email: String, displayName: String, passwordHash: String, metadataJSON: String, at: Date) async throws -> User
     func find(id: UUID) async throws -> User?
     /// The user and their password hash, for login.
     func findCredentials(email: String) async throws -> (user: User, passwordHash: String)?
     /// Adds the admin role; false when no account has that email.
     func grantAdmin(email: String) async throws -> Bool
+    /// The user's free-form metadata (a JSON object, as the community API's clients keep it); nil when no such user.
+    func metadata(id: UUID) async throws -> String?
+    /// Merges a JSON object into the metadata, member by member (PostgreSQL's `jsonb ||`), unless
+    /// the result would be over `maxBytes` of JSON text.
+    func mergeMetadata(id: UUID, patchJSON: String, maxBytes: Int) async throws -> MetadataMerge
+}
+
+public enum MetadataMerge: Sendable, Equatable {
+    case merged(User, metadataJSON: String)
+    case tooLarge
+    case noSuchUser
 }
 
 public struct EmailTaken: Error {}
@@ -24,14 +36,14 @@ public struct PostgresUserRepository: UserRepository {
         self.logger = logger
     }
 
-    public func create(email: String, displayName: String, passwordHash: String, at date: Date) async throws -> User {
+    public func create(email: String, displayName: String, passwordHash: String, metadataJSON: String, at date: Date) async throws -> User {
         let user = User(id: UUID(), email: email, displayName: displayName, roles: [.user], createdAt: date)
         do {
             try await client.withTransaction(logger: logger) { connection in
                 try await connection.query(
                     """
-                    INSERT INTO users (id, email, display_name, password_hash, roles, created_at)
-                    VALUES (\(user.id), \(email), \(displayName), \(passwordHash), \(["user"]), \(date))
+                    INSERT INTO users (id, email, display_name, password_hash, roles, created_at, user_metadata)
+                    VALUES (\(user.id), \(email), \(displayName), \(passwordHash), \(["user"]), \(date), \(metadataJSON)::jsonb)
                     """,
                     logger: logger
                 )
@@ -78,5 +90,27 @@ public struct PostgresUserRepository: UserRepository {
         // Already an admin counts as success; only a missing account is false.
         if try await rows.containsRows() { return true }
         return try await findCredentials(email: email) != nil
+    }
+
+    public func metadata(id: UUID) async throws -> String? {
+        let rows = try await client.query("SELECT user_metadata::text FROM users WHERE id = \(id)", logger: logger)
+        for try await (metadata,) in rows.decode((String,).self) { return metadata }
+        return nil
+    }
+
+    public func mergeMetadata(id: UUID, patchJSON: String, maxBytes: Int) async throws -> MetadataMerge {
+        // One conditional UPDATE, so concurrent merges each keep the other's members.
+        let rows = try await client.query(
+            """
+            UPDATE users SET user_metadata = user_metadata || \(patchJSON)::jsonb
+            WHERE id = \(id) AND octet_length((user_metadata || \(patchJSON)::jsonb)::text) <= \(maxBytes)
+            RETURNING id, email, display_name, roles, created_at, user_metadata::text
+            """,
+            logger: logger
+        )
+        for try await row in rows.decode((UUID, String, String, [String], Date, String).self) {
+            return .merged(User(id: row.0, email: row.1, displayName: row.2, roles: Role.parse(row.3), createdAt: row.4), metadataJSON: row.5)
+        }
+        return try await find(id: id) == nil ? .noSuchUser : .tooLarge
     }
 }

@@ -8,6 +8,7 @@ public enum Schema {
         Migration0005Moderation.migration,
         Migration0006Subscriptions.migration,
         Migration0007Signals.migration,
+        Migration0008BotRegistry.migration,
     ]
 
     /// The version this build needs; services refuse to start on an older database.

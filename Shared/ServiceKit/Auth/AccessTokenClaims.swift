@@ -10,8 +10,14 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
     public var iss: IssuerClaim
     public var aud: AudienceClaim
     public var jti: IDClaim
+    /// The login session (refresh-token family) the token was issued in, so a logout made with
+    /// the access token alone (the community API's) ends that session. Absent in older tokens.
+    public var sid: String?
 
-    public init(userId: UUID, roles: [String], issuedAt: Date, expiresAt: Date, issuer: String, audience: String, tokenId: String) {
+    public init(
+        userId: UUID, roles: [String], issuedAt: Date, expiresAt: Date, issuer: String, audience: String, tokenId: String,
+        sessionId: UUID? = nil
+    ) {
         sub = SubjectClaim(value: userId.uuidString.lowercased())
         self.roles = roles
         // NumericDate in whole seconds: some JWT libraries refuse fractions.
@@ -20,6 +26,7 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         iss = IssuerClaim(value: issuer)
         aud = AudienceClaim(value: audience)
         jti = IDClaim(value: tokenId)
+        sid = sessionId?.uuidString.lowercased()
     }
 
     /// Time-based and audience checks happen in `AccessTokenVerifier`, which owns the clock.

@@ -27,19 +27,19 @@ public struct AccessTokenVerifier: Sendable {
             do {
                 claims = try await keys.keys(refreshing: true).verify(token, as: AccessTokenClaims.self)
             } catch {
-                throw ProblemDetails.unauthorized("The access token is not valid.")
+                throw ProblemDetails.unauthorized("The access token is not valid.").coded("bad_jwt")
             }
         } catch {
-            throw ProblemDetails.unauthorized("The access token is not valid.")
+            throw ProblemDetails.unauthorized("The access token is not valid.").coded("bad_jwt")
         }
         guard clock.now() < claims.exp.value else {
-            throw ProblemDetails.unauthorized("The access token has expired; refresh it.")
+            throw ProblemDetails.unauthorized("The access token has expired; refresh it.").coded("jwt_expired")
         }
         guard claims.iss.value == issuer, claims.aud.value.contains(audience) else {
-            throw ProblemDetails.unauthorized("The access token was not issued for this service.")
+            throw ProblemDetails.unauthorized("The access token was not issued for this service.").coded("bad_jwt")
         }
         guard UUID(uuidString: claims.sub.value) != nil else {
-            throw ProblemDetails.unauthorized("The access token is not valid.")
+            throw ProblemDetails.unauthorized("The access token is not valid.").coded("bad_jwt")
         }
         return claims
     }

@@ -8,20 +8,23 @@ import Models
 /// `Principal`: `ak_…` values are API keys looked up in the database on every request (so a
 /// revoked key stops working at once), anything else must be a valid access token. A credential
 /// that is present but wrong is a 401 even on public endpoints: silently ignoring it would hide
-/// a client's bug.
+/// a client's bug. The community API's public key is nobody's credential: Supabase clients send
+/// it as the bearer until they have logged in.
 public struct BearerAuthenticator: AuthenticatorMiddleware {
     public typealias Context = AppRequestContext
 
     let verifier: AccessTokenVerifier
     let apiKeys: any APIKeyRepository
+    let communityPublicKey: String?
 
-    public init(verifier: AccessTokenVerifier, apiKeys: any APIKeyRepository) {
+    public init(verifier: AccessTokenVerifier, apiKeys: any APIKeyRepository, communityPublicKey: String? = nil) {
         self.verifier = verifier
         self.apiKeys = apiKeys
+        self.communityPublicKey = communityPublicKey
     }
 
     public func authenticate(request: Request, context: Context) async throws -> Principal? {
-        guard let credential = Self.credential(in: request) else { return nil }
+        guard let credential = Self.credential(in: request), credential != communityPublicKey else { return nil }
         if credential.hasPrefix(APIKeyFormat.prefix) {
             guard let (key, roles) = try await apiKeys.findActive(secretHash: SecretToken(value: credential).hash) else {
                 throw ProblemDetails.unauthorized("The API key is unknown or revoked.")
@@ -33,11 +36,11 @@ public struct BearerAuthenticator: AuthenticatorMiddleware {
         }
         let claims = try await verifier.verify(credential)
         guard let userId = UUID(uuidString: claims.sub.value) else {
-            throw ProblemDetails.unauthorized("The access token is not valid.")
+            throw ProblemDetails.unauthorized("The access token is not valid.").coded("bad_jwt")
         }
         return Principal(
             userId: userId, roles: claims.roles.compactMap(Role.init(rawValue:)),
-            credential: .accessToken(tokenId: claims.jti.value)
+            credential: .accessToken(tokenId: claims.jti.value, sessionId: claims.sid.flatMap(UUID.init(uuidString:)))
         )
     }
 

@@ -4,8 +4,8 @@ import Models
 /// Who is making a request and with what kind of credential.
 public struct Principal: Sendable, Equatable {
     public enum Credential: Sendable, Equatable {
-        /// A user's access token (a JWT), identified by its `jti`.
-        case accessToken(tokenId: String)
+        /// A user's access token (a JWT), identified by its `jti`, issued in login session `sessionId`.
+        case accessToken(tokenId: String, sessionId: UUID?)
         /// A bot's API key, limited to its scopes and (if any are named) its strategies.
         case apiKey(id: UUID, scopes: [APIKeyScope], strategyIds: [String])
     }

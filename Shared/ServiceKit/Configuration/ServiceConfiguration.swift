@@ -17,6 +17,10 @@ public struct ServiceConfiguration: Sendable {
     public var accessTokenKeys: AccessTokenKeySource
     /// Peers whose `X-Real-IP` header is believed (the edge); anyone else is their own address.
     public var trustedProxies: Set<String>
+    /// The community API's public ("anon") key: what a stock OctoBot is given as
+    /// `COMMUNITY_BACKEND_KEY`. Public by design (users copy it into their bot's settings); it
+    /// names the installation, it grants nothing.
+    public var communityPublicKey: String
 
     public init(environment env: EnvironmentReader = EnvironmentReader(), defaultPort: Int) throws {
         databaseURL = env.string("DATABASE_URL", default: "postgres://postgres@127.0.0.1:5432/astrolab")
@@ -39,6 +43,10 @@ public struct ServiceConfiguration: Sendable {
                 throw EnvironmentReader.Invalid(description: "JWKS_URL must be an http(s) URL, got '\(jwks)'")
             }
             accessTokenKeys = .jwks(url)
+        }
+        communityPublicKey = env.string("COMMUNITY_PUBLIC_KEY", default: "astrolab-community")
+        guard !communityPublicKey.isEmpty, communityPublicKey.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
+            throw EnvironmentReader.Invalid(description: "COMMUNITY_PUBLIC_KEY must be printable ASCII without spaces")
         }
         trustedProxies = Set(
             env.string("TRUSTED_PROXIES", default: "127.0.0.1,::1")

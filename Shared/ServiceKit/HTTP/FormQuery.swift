@@ -6,16 +6,22 @@ import Hummingbird
 /// `queryParameters` keeps `+` as it is, so `?q=btc+dip` would search for "btc+dip".
 public struct FormQuery: Sendable {
     private let values: [String: String]
+    /// Every parameter in the order sent, repeated names included.
+    public let pairs: [(name: String, value: String)]
 
     public init(_ query: String?) {
         var values: [String: String] = [:]
+        var pairs: [(name: String, value: String)] = []
         for pair in (query ?? "").split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let name = Self.decode(parts[0])
+            let value = parts.count > 1 ? Self.decode(parts[1]) : ""
+            pairs.append((name, value))
             // The first occurrence wins, as with Hummingbird's parameters.
-            if values[name] == nil { values[name] = parts.count > 1 ? Self.decode(parts[1]) : "" }
+            if values[name] == nil { values[name] = value }
         }
         self.values = values
+        self.pairs = pairs
     }
 
     public subscript(name: String) -> String? {

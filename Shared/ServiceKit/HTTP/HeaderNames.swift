@@ -8,6 +8,12 @@ extension HTTPField.Name {
     public static let lastEventID = known("Last-Event-ID")
     /// Tells nginx not to buffer a streamed response.
     public static let accelBuffering = known("X-Accel-Buffering")
+    /// The community API's public key (Supabase clients send it on every request).
+    public static let apiKey = known("apikey")
+    /// PostgREST writes: `return=representation` asks for the written rows back.
+    public static let prefer = known("Prefer")
+    /// The GoTrue error-shape version a Supabase auth client reads codes by.
+    public static let supabaseAPIVersion = known("X-Supabase-Api-Version")
 
     /// A name written in this file; `HTTPField.Name` only refuses names with invalid characters.
     private static func known(_ name: String) -> Self {

@@ -53,6 +53,24 @@ public struct JSONFields: Sendable {
         return optionalStringArray(field, maxCount: maxCount)
     }
 
+    /// A JSON object field, kept as it was sent (user metadata, a bot's activity times).
+    public mutating func optionalObject(_ field: String) -> [String: JSONValue]? {
+        guard let value = object[field], value != .null else { return nil }
+        guard case .object(let members) = value else {
+            reject(field, "must be an object, got \(value.typeName)")
+            return nil
+        }
+        return members
+    }
+
+    /// Whether the body has this member at all (even as null): PATCH-style bodies change only what they name.
+    public func contains(_ field: String) -> Bool {
+        object[field] != nil
+    }
+
+    /// The body's member names, for refusing the ones an endpoint does not know.
+    public var names: Dictionary<String, JSONValue>.Keys { object.keys }
+
     /// A whole number (JSON has only one number type: `3.0` counts, `3.5` does not).
     public mutating func requiredInt(_ field: String) -> Int? {
         guard let value = object[field], value != .null else {

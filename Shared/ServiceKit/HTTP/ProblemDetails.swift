@@ -30,10 +30,14 @@ public struct ProblemDetails: Error, HTTPResponseError, Encodable, Sendable {
     public let errors: [FieldError]?
     /// Extra response headers (`Retry-After`, `WWW-Authenticate`); not part of the body.
     public let headers: HTTPFields
+    /// The precise reason, for clients that branch on it: the community API answers with it as
+    /// its `code` (`invalid_credentials`, `jwt_expired`, …; see `CommunityAPI`). Not part of the
+    /// problem+json body, whose `type` already says what kind of problem it is.
+    public let code: String?
 
     public init(
         _ status: HTTPResponse.Status, type: String? = nil, detail: String,
-        errors: [FieldError]? = nil, headers: HTTPFields = [:]
+        errors: [FieldError]? = nil, headers: HTTPFields = [:], code: String? = nil
     ) {
         self.status = status
         self.title = status.reasonPhrase
@@ -41,6 +45,12 @@ public struct ProblemDetails: Error, HTTPResponseError, Encodable, Sendable {
         self.detail = detail
         self.errors = errors
         self.headers = headers
+        self.code = code
+    }
+
+    /// The same problem, with its precise reason.
+    public func coded(_ code: String) -> Self {
+        Self(status, type: type, detail: detail, errors: errors, headers: headers, code: code)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -72,8 +82,10 @@ public struct ProblemDetails: Error, HTTPResponseError, Encodable, Sendable {
 }
 
 extension ProblemDetails {
+    public static let malformedType = "/problems/malformed-request"
+
     public static func malformed(_ detail: String) -> Self {
-        .init(.badRequest, type: "/problems/malformed-request", detail: detail)
+        .init(.badRequest, type: malformedType, detail: detail)
     }
 
     public static func validation(_ errors: [FieldError], detail: String = "The request has invalid fields.") -> Self {

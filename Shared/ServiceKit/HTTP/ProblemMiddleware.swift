@@ -4,7 +4,8 @@ import NIOCore
 import PostgresNIO
 
 /// Turns every error that escapes a handler (ours, Hummingbird's own 404 and 413, database
-/// failures, anything unexpected) into problem+json, so clients only ever see one error shape.
+/// failures, anything unexpected) into problem+json, so clients only ever see one error shape
+/// (on the community API paths, the Supabase shape that API's clients parse).
 public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     public init() {}
 
@@ -16,6 +17,10 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             // Problems we raise on purpose are answers, not failures; anything else is a bug or an outage.
             if problem.status.code >= 500, !(error is ProblemDetails) {
                 context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
+            }
+            // The community API's clients parse their own error shapes (Supabase's).
+            if let communityAPI = CommunityAPI(path: request.uri.path) {
+                return try communityAPI.response(for: problem)
             }
             return try problem.response(from: request, context: context)
         }

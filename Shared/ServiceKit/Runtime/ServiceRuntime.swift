@@ -67,8 +67,15 @@ public struct ServiceRuntime: Sendable {
     public func makeAuthenticator(verificationKeys: any VerificationKeyProvider, clock: any WallClock = SystemWallClock()) -> BearerAuthenticator {
         BearerAuthenticator(
             verifier: AccessTokenVerifier(keys: verificationKeys, issuer: configuration.jwtIssuer, audience: configuration.jwtAudience, clock: clock),
-            apiKeys: PostgresAPIKeyRepository(client: database, logger: logger)
+            apiKeys: PostgresAPIKeyRepository(client: database, logger: logger),
+            communityPublicKey: configuration.communityPublicKey
         )
+    }
+
+    /// A router group for one part of the community API (`CommunityAPI.authPrefix`, …): every
+    /// request must carry this installation's public key, as Supabase's gateway requires.
+    public func communityGroup(_ prefix: String, on router: Router<AppRequestContext>) -> RouterGroup<AppRequestContext> {
+        router.group(RouterPath(prefix)).add(middleware: CommunityKeyMiddleware(publicKey: configuration.communityPublicKey))
     }
 
     /// The application: the router plus the database client, the broker connection, the outbox
