@@ -77,6 +77,16 @@ for path in sorted(p for p in paths if not p.startswith(("/health/", "/metrics")
     elif upstream_service[upstream] not in services:
         problems.append(f"edge: {path} goes to upstream {upstream}, which no compose service provides")
 
+# The community API (a stock OctoBot's): each path goes to the service its table says owns it.
+community = root / "docs" / "COMMUNITY-API.md"
+community_routes = re.findall(r"^\| `[A-Z, ]+ (/[^`?\s]+)[^`]*` \| ([\w-]+) \|", community.read_text(), re.M)
+if not community_routes:
+    problems.append(f"no community API routes found in {community}")
+for path, service in community_routes:
+    upstream = route(path)
+    if upstream is None or upstream_service.get(upstream) != service:
+        problems.append(f"edge: {path} goes to {upstream_service.get(upstream, upstream)}, but {community.name} says {service} serves it")
+
 mqtt = re.search(r"stream\s*\{.*?proxy_pass\s+(\w+);", template, re.S)
 if not mqtt or "{{MQTT_SERVERS}}" not in template:
     problems.append("edge: MQTT (1883) is not passed through to the signal relays")
@@ -93,4 +103,5 @@ if problems:
     for problem in problems:
         print("  -", problem)
     sys.exit(1)
-print(f"docker-compose.yml and the edge: {len(services)} services, {len(paths)} API paths routed, checks passed")
+print(f"docker-compose.yml and the edge: {len(services)} services, {len(paths)} API paths and "
+      f"{len(community_routes)} community API paths routed, checks passed")

@@ -310,14 +310,19 @@ def test_subscribed_profiles_install_and_signals_follow_across_a_restart(api, tm
         await _emit_until_followed(api, key, signal_id, follower)
         await _emit_and_receive_every_bundle(api, key, signal_id, follower)
         await follower.stop()
-        # A cancelled subscription leaves the bot's list, and its feed is refused.
-        api.call("DELETE", f"/v1/subscriptions/{subscriptions[signal_id]['id']}", token=token, expect=200)
-        assert await bot.get_subscribed_profile_urls() == [subscriptions[profile_id]["downloadUrl"]]
 
     with Observed() as observed:
         restarted(config, follow_again)
     observed.assert_clean()
     assert ("POST", "/auth/v1/token", 200) in observed.community_answers()
+
+    # A cancelled subscription leaves the bot's list at its next start, and its feed is refused.
+    # (A running bot is disconnected by the relay when the subscription ends; it reconnects and
+    # its resubscription is refused the same way.)
+    api.call("DELETE", f"/v1/subscriptions/{subscriptions[signal_id]['id']}", token=token, expect=200)
+    with Observed() as observed:
+        assert restarted(config, lambda bot: bot.get_subscribed_profile_urls()) == [subscriptions[profile_id]["downloadUrl"]]
+    observed.assert_clean()
 
     async def refused():
         follower = BotFollower(device_id)
