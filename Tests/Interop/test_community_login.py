@@ -425,6 +425,7 @@ def test_rest_rows_are_the_callers_whatever_the_query_says(api):
         (_community("PATCH", f"/rest/v1/bots?id=eq.{bot['id']}", token=owner, json={"user_id": other_id}), 400, "PGRST204"),
         (_community("POST", "/rest/v1/bots", token=owner, data="[oops", headers={"Content-Type": "application/json"}), 400, "PGRST102"),
         (_community("GET", "/rest/v1/bot_portfolios?select=*", token=owner), 404, "PGRST205"),
+        (_community("DELETE", f"/rest/v1/bot_deployments?id=eq.{theirs['id']}", token=other), 405, "405"),
         (_community("POST", "/rest/v1/rpc/not_a_function", token=owner, json={}), 404, "PGRST202"),
         (_community("GET", "/rest/v1/bots", token="not.a.jwt"), 401, "PGRST301"),
         (_community("GET", "/rest/v1/bots", key="wrong", token=owner), 401, "invalid_api_key"),

@@ -89,10 +89,16 @@ struct BotRegistryController: Sendable {
         for method in [HTTPRequest.Method.get, .post, .patch, .delete] {
             group.on(":table", method: method) { _, context -> Response in
                 _ = try context.requireUser()
-                throw PostgRESTProblem.unknownTable(context.parameters.get("table") ?? "")
+                let table = context.parameters.get("table") ?? ""
+                // This route also matches a method a kept table does not offer (DELETE of a deployment).
+                if let allowed = Self.methods[table] { throw ProblemDetails.methodNotAllowed(allow: allowed) }
+                throw PostgRESTProblem.unknownTable(table)
             }
         }
     }
+
+    /// The methods each kept table answers.
+    static let methods = ["bots": "GET, POST, PATCH, DELETE", "bot_deployments": "GET, POST, PATCH"]
 
     /// The row a PATCH or DELETE names with `id=eq.<uuid>`.
     private static func requiredId(_ request: Request, table: String, columns: Set<String>, verb: String) throws -> UUID {
