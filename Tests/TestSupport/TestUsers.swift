@@ -29,12 +29,17 @@ public struct TestAccounts: Sendable {
             if admin { _ = try await users.grantAdmin(email: email) }
             return user
         }
+        return TestUser(id: user.id, token: try await token(userId: user.id, admin: admin, at: date))
+    }
+
+    /// A new access token for an existing user, issued at `date` (after a test moved its clock on).
+    public func token(userId: UUID, admin: Bool = false, at date: Date) async throws -> String {
         let keys = JWTKeyCollection()
         await keys.add(ecdsa: signingKey)
         let claims = AccessTokenClaims(
-            userId: user.id, roles: admin ? ["user", "admin"] : ["user"], issuedAt: date,
+            userId: userId, roles: admin ? ["user", "admin"] : ["user"], issuedAt: date,
             expiresAt: date.addingTimeInterval(900), issuer: "astrolab", audience: "astrolab", tokenId: UUID().uuidString
         )
-        return TestUser(id: user.id, token: try await keys.sign(claims))
+        return try await keys.sign(claims)
     }
 }

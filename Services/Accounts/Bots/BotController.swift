@@ -18,12 +18,12 @@ struct BotController: Sendable {
 
 struct BotResponse: ResponseEncodable {
     let id: String
-    let name: String?
-    let deployment: String?
-    let version: String?
-    let status: String?
-    let lastActivityAt: Date?
-    let nextActivityAt: Date?
+    @NullWhenAbsent var name: String?
+    @NullWhenAbsent var deployment: String?
+    @NullWhenAbsent var version: String?
+    @NullWhenAbsent var status: String?
+    @NullWhenAbsent var lastActivityAt: Date?
+    @NullWhenAbsent var nextActivityAt: Date?
     let createdAt: Date
 
     init(_ registered: RegisteredBot) {
@@ -35,21 +35,5 @@ struct BotResponse: ResponseEncodable {
         lastActivityAt = registered.deployment?.lastActivity
         nextActivityAt = registered.deployment?.nextActivity
         createdAt = registered.bot.createdAt
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case id, name, deployment, version, status, lastActivityAt, nextActivityAt, createdAt
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(name, forKey: .name)
-        try container.encode(deployment, forKey: .deployment)
-        try container.encode(version, forKey: .version)
-        try container.encode(status, forKey: .status)
-        try container.encode(lastActivityAt, forKey: .lastActivityAt)
-        try container.encode(nextActivityAt, forKey: .nextActivityAt)
-        try container.encode(createdAt, forKey: .createdAt)
     }
 }

@@ -82,7 +82,7 @@ public enum CommunityAPI: Sendable, Equatable {
         switch problem.status.code {
         case 400: return (.badRequest, problem.type == ProblemDetails.malformedType ? "bad_json" : "validation_failed")
         case 401: return (.unauthorized, "no_authorization")
-        case 403: return (.forbidden, "not_admin")
+        case 403: return (.forbidden, "no_authorization")
         case 413: return (.contentTooLarge, "request_too_large")
         case 422, 415: return (problem.status, "validation_failed")
         case 429: return (.tooManyRequests, "over_request_rate_limit")
