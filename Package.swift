@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "moderation", targets: ["Moderation"]),
         .executable(name: "subscriptions", targets: ["Subscriptions"]),
         .executable(name: "signal-relay", targets: ["SignalRelay"]),
+        .executable(name: "web", targets: ["Web"]),
         .executable(name: "astrolab-admin", targets: ["AstrolabAdmin"]),
         .executable(name: "messaging-benchmark", targets: ["MessagingBenchmark"]),
         .executable(name: "profile-benchmark", targets: ["ProfileBenchmark"]),
@@ -26,6 +27,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.0"..<"5.0.0"),
@@ -167,6 +169,33 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Services/Moderation",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "Web",
+            dependencies: [
+                "Models",
+                "ServiceKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            path: "Services/Web",
+            // Templates and assets are compiled into the binary: one file to deploy, as every service.
+            resources: [
+                .embedInCode("Templates/layout.mustache"),
+                .embedInCode("Templates/catalog.mustache"),
+                .embedInCode("Templates/strategy.mustache"),
+                .embedInCode("Templates/subscriptions.mustache"),
+                .embedInCode("Templates/signin.mustache"),
+                .embedInCode("Templates/register.mustache"),
+                .embedInCode("Templates/error.mustache"),
+                .embedInCode("Assets/app.css"),
+                .embedInCode("Assets/app.js"),
+            ],
             swiftSettings: strictSettings
         ),
         .executableTarget(

@@ -9,6 +9,7 @@ public enum Schema {
         Migration0006Subscriptions.migration,
         Migration0007Signals.migration,
         Migration0008BotRegistry.migration,
+        Migration0009WebSessions.migration,
     ]
 
     /// The version this build needs; services refuse to start on an older database.

@@ -12,6 +12,10 @@ extension HTTPField.Name {
     public static let apiKey = known("apikey")
     /// PostgREST writes: `return=representation` asks for the written rows back.
     public static let prefer = known("Prefer")
+    /// Pages: how much of the page's URL other sites see (download URLs hold a token).
+    public static let referrerPolicy = known("Referrer-Policy")
+    /// Pages: no framing, for browsers that ignore CSP's `frame-ancestors`.
+    public static let xFrameOptions = known("X-Frame-Options")
     /// The GoTrue error-shape version a Supabase auth client reads codes by.
     public static let supabaseAPIVersion = known("X-Supabase-Api-Version")
 

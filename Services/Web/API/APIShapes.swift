@@ -1,0 +1,63 @@
+import Foundation
+
+/// The parts of the API's shapes the pages show (docs/API.md).
+struct StrategyData: Decodable, Sendable {
+    struct Author: Decodable, Sendable {
+        let id: String
+        let displayName: String
+    }
+
+    struct Version: Decodable, Sendable {
+        let number: Int
+        let status: String
+        let createdAt: Date
+    }
+
+    let id: String
+    let slug: String
+    let name: String
+    let description: String
+    let kind: String
+    let status: String
+    let rejectionReason: String?
+    let author: Author
+    let exchange: String?
+    let exchanges: [String]
+    let pairs: [String]
+    let tradingMode: String?
+    let logoUrl: String?
+    let subscriberCount: Int
+    let currentVersion: Version?
+    let publishedAt: Date?
+}
+
+struct CatalogPageData: Decodable, Sendable {
+    let items: [StrategyData]
+    let nextCursor: String?
+}
+
+struct SubscriptionData: Decodable, Sendable {
+    let id: String
+    let strategyId: String
+    let status: String
+    let startedAt: Date
+    let endsAt: Date?
+    let downloadUrl: String?
+}
+
+struct SubscriptionListData: Decodable, Sendable {
+    let items: [SubscriptionData]
+}
+
+struct TokenPairData: Decodable, Sendable {
+    let accessToken: String
+    let refreshToken: String
+    let expiresIn: Int
+}
+
+struct UserData: Decodable, Sendable {
+    let id: String
+    let email: String
+    let displayName: String
+    let roles: [String]
+}

@@ -1,0 +1,99 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+
+/// The public JSON API, called server to server with the signed-in user's access token: the
+/// web app keeps no rules of its own, so every check stays in the service that owns it.
+struct AstrolabAPI: Sendable {
+    /// Where the web app reaches the API (the edge).
+    let baseURL: String
+    let client: HTTPClient
+
+    static let maximumAnswerBytes = 4 << 20
+
+    struct Answer: Sendable {
+        let status: Int
+        let body: ByteBuffer
+
+        var isSuccess: Bool { (200..<300).contains(status) }
+
+        func decode<Value: Decodable>(_ type: Value.Type = Value.self) throws -> Value {
+            try Self.decoder.decode(Value.self, from: body)
+        }
+
+        /// The API's problem+json, for a friendly message; a body that is not one still says its status.
+        var problem: APIProblem {
+            (try? Self.decoder.decode(APIProblem.self, from: body)) ?? APIProblem(status: status, detail: "The server answered \(status).", errors: nil)
+        }
+
+        static let decoder: JSONDecoder = {
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            return decoder
+        }()
+    }
+
+    func get(_ path: String, token: String?) async throws -> Answer {
+        try await send(.GET, path, token: token, body: nil, contentType: nil)
+    }
+
+    func post(_ path: String, token: String?, json: [String: any Sendable & Encodable]? = nil) async throws -> Answer {
+        let body = try json.map { try JSONEncoder().encode(JSONObject($0)) }
+        return try await send(.POST, path, token: token, body: body.map { ByteBuffer(data: $0) }, contentType: json == nil ? nil : "application/json")
+    }
+
+    func delete(_ path: String, token: String?) async throws -> Answer {
+        try await send(.DELETE, path, token: token, body: nil, contentType: nil)
+    }
+
+    private func send(_ method: HTTPMethod, _ path: String, token: String?, body: ByteBuffer?, contentType: String?) async throws -> Answer {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
+        if let body { request.body = .bytes(body) }
+        let response = try await client.execute(request, timeout: .seconds(15))
+        return Answer(status: Int(response.status.code), body: try await response.body.collect(upTo: Self.maximumAnswerBytes))
+    }
+}
+
+/// A problem+json answer: what went wrong, and for which fields.
+struct APIProblem: Decodable, Sendable, Error {
+    struct FieldError: Decodable, Sendable {
+        let field: String?
+        let path: String?
+        let message: String
+    }
+
+    let status: Int
+    let detail: String
+    let errors: [FieldError]?
+
+    /// The message for one form field, if the API named it.
+    func message(for field: String) -> String? {
+        errors?.first { $0.field == field }?.message
+    }
+}
+
+/// A JSON object of encodable values (request bodies built by the pages).
+private struct JSONObject: Encodable {
+    let members: [String: any Sendable & Encodable]
+
+    init(_ members: [String: any Sendable & Encodable]) {
+        self.members = members
+    }
+
+    struct Key: CodingKey {
+        let stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        for (name, value) in members { try container.encode(value, forKey: Key(stringValue: name)) }
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import Hummingbird
+import ServiceKit
+
+/// `/strategies/{id}`: a strategy, and for the signed-in user their subscription to it:
+/// `Subscribe`, then `Copy download url` (the personal URL, also in a read-only field), rotate
+/// and cancel. A signal strategy shows its identifier with `Copy identifier`.
+struct StrategyPage: Sendable {
+    let kit: PageKit
+
+    struct View: Sendable {
+        let strategy: StrategyDetails
+        let signedIn: Bool
+        let subscription: SubscriptionView?
+        let notice: String?
+    }
+
+    func addRoutes(to router: Router<some RequestContext>) {
+        router.get("/strategies/:id") { request, context in
+            let session = try await kit.sessions.current(request)
+            let id = try Self.strategyId(context.parameters.get("id"))
+            let answer = try await kit.api.get("/v1/strategies/\(id)", token: session?.accessToken)
+            guard answer.isSuccess else { throw PageError.notFound }
+            let strategy = try answer.decode(StrategyData.self)
+            var subscription: SubscriptionView?
+            if let session {
+                let mine = try await kit.api.get("/v1/subscriptions", token: session.accessToken)
+                if mine.isSuccess {
+                    subscription = try mine.decode(SubscriptionListData.self).items
+                        .first { $0.strategyId == id && $0.status == "active" }
+                        .map(SubscriptionView.init)
+                }
+            }
+            let view = View(
+                strategy: StrategyDetails(strategy), signedIn: session != nil, subscription: subscription,
+                notice: request.formQuery["notice"].flatMap(Notice.text(for:))
+            )
+            return kit.page("strategy", title: strategy.name, view, for: request, session: session)
+        }
+        router.post("/strategies/:id/subscribe") { request, context in
+            let id = try Self.strategyId(context.parameters.get("id"))
+            _ = try await kit.form(request)
+            let session = try await kit.requireSession(request)
+            let answer = try await kit.api.post("/v1/subscriptions", token: session.accessToken, json: ["strategyId": id])
+            guard answer.isSuccess else {
+                if answer.status == 404 { throw PageError.notFound }
+                throw PageError.forbidden(answer.problem.detail)
+            }
+            return PageKit.redirect("/strategies/\(id)?notice=subscribed")
+        }
+    }
+
+    /// Strategy ids are lower-case letters and digits; anything else is not a page.
+    static func strategyId(_ raw: String?) throws -> String {
+        guard let raw, (4...32).contains(raw.count), raw.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber) }) else {
+            throw PageError.notFound
+        }
+        return raw
+    }
+}
+
+/// The one-line confirmations pages show after a redirect (never text from the URL itself).
+enum Notice {
+    static func text(for code: String) -> String? {
+        switch code {
+        case "subscribed": "You are subscribed. Copy your download URL into your OctoBot (Profile → Import)."
+        case "rotated": "Your download URL was replaced: the old one no longer works."
+        case "cancelled": "Your subscription is cancelled: its download URL no longer works."
+        default: nil
+        }
+    }
+}
+
+/// A strategy as its page shows it.
+struct StrategyDetails: Sendable {
+    let id: String
+    let name: String
+    let description: RichText
+    let author: String
+    let isSignals: Bool
+    let kind: String
+    let status: String
+    let isPublished: Bool
+    let exchanges: String
+    let pairs: [String]
+    let tradingMode: String?
+    let subscribers: Int
+    let logoUrl: String?
+    let version: String?
+
+    init(_ strategy: StrategyData) {
+        id = strategy.id
+        name = strategy.name
+        description = RichText(strategy.description)
+        author = strategy.author.displayName
+        isSignals = strategy.kind == "signals"
+        kind = isSignals ? "Signals" : "Profile"
+        status = strategy.status.replacingOccurrences(of: "_", with: " ")
+        isPublished = strategy.status == "published"
+        exchanges = strategy.exchanges.joined(separator: ", ")
+        pairs = strategy.pairs
+        tradingMode = strategy.tradingMode
+        subscribers = strategy.subscriberCount
+        logoUrl = strategy.logoUrl
+        version = strategy.currentVersion.map { "Version \($0.number), \(DisplayDate.day($0.createdAt))" }
+    }
+}
+
+/// A subscription as the strategy page and `My subscriptions` show it.
+struct SubscriptionView: Sendable {
+    let id: String
+    let strategyId: String
+    let downloadUrl: String?
+    let endsAt: String?
+    let status: String
+
+    init(_ subscription: SubscriptionData) {
+        id = subscription.id
+        strategyId = subscription.strategyId
+        downloadUrl = subscription.downloadUrl
+        endsAt = subscription.endsAt.map(DisplayDate.day)
+        status = subscription.status
+    }
+}
+
+enum DisplayDate {
+    static func day(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle().year().month().day())
+    }
+}
