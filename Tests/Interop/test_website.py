@@ -1,0 +1,197 @@
+"""The website in a real browser (Debian's chromium, driven by selenium through chromium-driver),
+against the installation's edge: register, find a strategy, subscribe, copy the download URL
+into OctoBot's own import, see a signal strategy's identifier, cancel. Screenshots of the pages
+go to ASTROLAB_SCREENSHOTS (a temporary folder by default)."""
+import os
+import pathlib
+import tempfile
+import uuid
+
+import pytest
+import requests
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.wait import WebDriverWait
+
+from conftest import EDGE, FIXTURES, PASSWORD
+from test_profiles import _import
+
+SCREENSHOTS = pathlib.Path(os.environ.get("ASTROLAB_SCREENSHOTS") or tempfile.mkdtemp(prefix="astrolab-screenshots-"))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    options = webdriver.ChromeOptions()
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000"):
+        options.add_argument(argument)
+    options.binary_location = "/usr/bin/chromium"
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    # The copy buttons write to the clipboard; a headless browser asks nobody, so grant it.
+    driver.execute_cdp_cmd("Browser.grantPermissions", {"origin": EDGE, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
+    yield driver
+    driver.quit()
+
+
+def shot(browser, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
+
+
+def visit(browser, path):
+    browser.get(EDGE + path)
+    return browser
+
+
+def fill(browser, fields):
+    for name, value in fields.items():
+        element = browser.find_element(By.NAME, name)
+        element.clear()
+        element.send_keys(value)
+
+
+def button(browser, text):
+    return browser.find_element(By.XPATH, f"//button[normalize-space()='{text}']")
+
+
+def submit(browser, button_text):
+    """Clicks a form's button and waits for the page it leads to (the old one going stale)."""
+    page = browser.find_element(By.TAG_NAME, "html")
+    button(browser, button_text).click()
+    WebDriverWait(browser, 30).until(expected_conditions.staleness_of(page))
+
+
+def copy(browser, button_text):
+    """Clicks a copy button (no navigation) and waits for it to say it copied."""
+    button(browser, button_text).click()
+    WebDriverWait(browser, 30).until(lambda driver: button(driver, "Copied") is not None)
+
+
+def clipboard(browser):
+    return browser.execute_async_script("navigator.clipboard.readText().then(arguments[0], () => arguments[0](null))")
+
+
+def _published_profile(api, name):
+    author, _ = api.signup("web-author")
+    strategy = api.call("POST", "/v1/strategies", token=author, expect=201, json={
+        "name": name, "description": "Buys the dip.\n\nMore at https://example.com/notes, with <b>no</b> markup.", "kind": "profile",
+    }).json()
+    api.call("POST", f"/v1/strategies/{strategy['id']}/versions", token=author, expect=201,
+             data=(FIXTURES / "exports" / "daily_trading_export.zip").read_bytes(), headers={"Content-Type": "application/zip"})
+    api.approve(strategy["id"])
+    return strategy["id"]
+
+
+def test_register_find_subscribe_copy_import_and_cancel(api, browser, tmp_path):
+    name = f"Web dip hunter {uuid.uuid4().hex[:6]}"
+    strategy_id = _published_profile(api, name)
+    email = f"web-{uuid.uuid4().hex[:8]}@example.com"
+
+    # Register: signed in at once.
+    visit(browser, "/register")
+    fill(browser, {"displayName": "Web follower", "email": email, "password": PASSWORD})
+    shot(browser, "register")
+    submit(browser, "Create the account")
+    assert "Signed in as Web follower" in browser.find_element(By.CSS_SELECTOR, "header.site").text
+
+    # The catalog's search finds the strategy; its card leads to its page.
+    fill(browser, {"q": name})
+    submit(browser, "Show")
+    cards = browser.find_elements(By.CSS_SELECTOR, ".card h2 a")
+    assert [card.text for card in cards] == [name]
+    shot(browser, "catalog")
+    cards[0].click()
+    assert browser.find_element(By.TAG_NAME, "h1").text == name
+    description = browser.find_element(By.CSS_SELECTOR, ".description")
+    assert len(description.find_elements(By.TAG_NAME, "p")) == 2, "paragraphs kept"
+    assert description.find_element(By.TAG_NAME, "a").get_attribute("href") == "https://example.com/notes"
+    assert "<b>no</b>" in description.text, "markup in a description is shown as text"
+    assert "DailyTradingMode" in browser.find_element(By.CSS_SELECTOR, ".facts").text
+
+    # Subscribe, then copy the personal download URL.
+    submit(browser, "Subscribe")
+    assert "You are subscribed" in browser.find_element(By.CSS_SELECTOR, ".notice").text
+    url = browser.find_element(By.ID, "download-url").get_attribute("value")
+    assert "/d/" in url and url.endswith(".zip")
+    copy(browser, "Copy download url")
+    assert clipboard(browser) == url
+    shot(browser, "strategy-subscribed")
+
+    # OctoBot's own import of the copied URL installs the profile.
+    imported = _import(url, tmp_path)
+    assert imported is not None and '"DailyTradingMode": true' in (tmp_path / imported.path / "tentacles_config.json").read_text()
+
+    # My subscriptions lists it; cancelling from the strategy page kills the URL at once.
+    visit(browser, "/subscriptions")
+    assert browser.find_element(By.CSS_SELECTOR, ".subscriptions input").get_attribute("value") == url
+    visit(browser, f"/strategies/{strategy_id}")
+    submit(browser, "Cancel subscription")
+    assert "cancelled" in browser.find_element(By.CSS_SELECTOR, ".notice").text
+    assert requests.get(EDGE + url[url.index("/d/"):], timeout=30).status_code == 404
+
+    # Signing out ends the session.
+    submit(browser, "Sign out")
+    assert "Sign in" in browser.find_element(By.CSS_SELECTOR, "header.site").text
+    visit(browser, "/subscriptions")
+    assert browser.current_url.startswith(EDGE + "/login")
+
+
+def test_a_signal_strategy_shows_its_identifier_to_copy(api, browser):
+    author, _ = api.signup("web-signals")
+    strategy_id = api.signal_strategy(author)
+    visit(browser, f"/strategies/{strategy_id}")
+    assert browser.find_element(By.ID, "strategy-identifier").get_attribute("value") == strategy_id
+    copy(browser, "Copy identifier")
+    assert clipboard(browser) == strategy_id
+    shot(browser, "signal-strategy")
+
+
+def test_sign_in_mistakes_keep_what_was_typed(api, browser):
+    email, _, _ = api.account("web-mistakes")
+    visit(browser, "/login")
+    fill(browser, {"email": email, "password": "not the password"})
+    submit(browser, "Sign in")
+    assert "incorrect" in browser.find_element(By.CSS_SELECTOR, ".problem").text
+    assert browser.find_element(By.NAME, "email").get_attribute("value") == email
+    assert browser.find_element(By.NAME, "password").get_attribute("value") == ""
+
+    visit(browser, "/register")
+    fill(browser, {"displayName": "Short", "email": f"short-{uuid.uuid4().hex[:6]}@example.com", "password": "short"})
+    # The browser's own check (minlength) would stop this; the server's must hold without it.
+    browser.execute_script("document.querySelector('form.stacked').noValidate = true")
+    submit(browser, "Create the account")
+    assert "at least 10" in browser.find_element(By.ID, "password-problem").text
+    assert browser.find_element(By.NAME, "displayName").get_attribute("value") == "Short"
+
+
+def test_forms_without_their_csrf_token_or_for_others_change_nothing(api):
+    email, token, _ = api.account("web-csrf")
+    strategy_id = _published_profile(api, f"Web csrf {uuid.uuid4().hex[:6]}")
+    session = requests.Session()
+    page = session.get(f"{EDGE}/login", timeout=30)
+    csrf = page.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    signed_in = session.post(f"{EDGE}/login", data={"csrf": csrf, "email": email, "password": PASSWORD}, allow_redirects=False, timeout=30)
+    assert signed_in.status_code == 303
+
+    for form in ({}, {"csrf": "forged" * 8}):
+        refused = session.post(f"{EDGE}/strategies/{strategy_id}/subscribe", data=form, allow_redirects=False, timeout=30)
+        assert refused.status_code == 403 and "text/html" in refused.headers["Content-Type"]
+    assert api.call("GET", "/v1/subscriptions", token=token, expect=200).json()["items"] == []
+
+    # Another user's subscription: a 404 page, and it stays active.
+    other, _ = api.signup("web-other")
+    theirs = api.call("POST", "/v1/subscriptions", token=other, expect=201, json={"strategyId": strategy_id}).json()
+    answer = session.post(f"{EDGE}/subscriptions/{theirs['id']}/cancel", data={"csrf": csrf}, allow_redirects=False, timeout=30)
+    assert answer.status_code == 404
+    assert api.call("GET", f"/v1/subscriptions/{theirs['id']}", token=other, expect=200).json()["status"] == "active"
+
+    # Unknown pages are friendly 404 pages with the security headers; API paths stay problem+json.
+    missing = session.get(f"{EDGE}/strategies/nosuchthing", timeout=30)
+    assert missing.status_code == 404 and "Page not found" in missing.text
+    assert "frame-ancestors 'none'" in missing.headers["Content-Security-Policy"]
+    assert missing.headers["X-Content-Type-Options"] == "nosniff"
+    assert requests.get(f"{EDGE}/v1/nothing", timeout=30).headers["Content-Type"] == "application/problem+json"
+    # A sign-in redirect never leaves the site.
+    assert session.post(f"{EDGE}/login", data={"csrf": csrf, "email": email, "password": PASSWORD, "next": "//evil.example"},
+                        allow_redirects=False, timeout=30).headers["Location"] == "/"
