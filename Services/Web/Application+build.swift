@@ -23,11 +23,12 @@ func buildApplication(
     let kit = PageKit(sessions: sessions, renderer: renderer, api: api, cookies: cookies)
 
     router.add(middleware: SecurityHeadersMiddleware())
-    router.add(middleware: PageErrorMiddleware(renderer: renderer, cookies: cookies))
+    router.add(middleware: PageErrorMiddleware(renderer: renderer, sessions: sessions, cookies: cookies))
     assets.addRoutes(to: router)
     CatalogPage(kit: kit).addRoutes(to: router)
     StrategyPage(kit: kit).addRoutes(to: router)
     SubscriptionsPage(kit: kit).addRoutes(to: router)
+    EditorPages(kit: kit).addRoutes(to: router)
     SignInPages(kit: kit).addRoutes(to: router)
 
     return runtime.makeApplication(router: router)

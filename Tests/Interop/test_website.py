@@ -195,3 +195,94 @@ def test_forms_without_their_csrf_token_or_for_others_change_nothing(api):
     # A sign-in redirect never leaves the site.
     assert session.post(f"{EDGE}/login", data={"csrf": csrf, "email": email, "password": PASSWORD, "next": "//evil.example"},
                         allow_redirects=False, timeout=30).headers["Location"] == "/"
+
+
+def _png(size=8):
+    """A small valid PNG (a grey square), made here rather than kept as a fixture."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    rows = b"".join(b"\x00" + b"\x80" * size for _ in range(size))
+    header = struct.pack(">IIBBBBB", size, size, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def _zip_with_credentials(tmp_path):
+    import json
+    import zipfile
+
+    source = zipfile.ZipFile(FIXTURES / "exports" / "daily_trading_export.zip")
+    target = tmp_path / "with-credentials.zip"
+    with zipfile.ZipFile(target, "w") as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.endswith("profile.json"):
+                profile = json.loads(data)
+                profile["config"]["exchanges"]["binance"]["api-key"] = "my-secret-key"
+                data = json.dumps(profile).encode()
+            out.writestr(item.filename, data)
+    return target
+
+
+def _sign_in(browser, email):
+    visit(browser, "/login")
+    fill(browser, {"email": email, "password": PASSWORD})
+    submit(browser, "Sign in")
+
+
+def test_publish_from_the_editor_review_and_find_it(api, browser, tmp_path):
+    email, _, _ = api.account("web-publisher")
+    _sign_in(browser, email)
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(_png())
+    name = f"Editor dip hunter {uuid.uuid4().hex[:6]}"
+
+    # Mistakes first: no zip for a profile strategy; then a zip holding credentials.
+    visit(browser, "/editor/new")
+    fill(browser, {"name": name, "description": "Made in the Editor."})
+    submit(browser, "Publish")
+    assert "Choose the zip" in browser.find_element(By.ID, "profile-problem").text
+    assert browser.find_element(By.NAME, "name").get_attribute("value") == name, "what was typed is kept"
+
+    browser.find_element(By.NAME, "profile").send_keys(str(_zip_with_credentials(tmp_path)))
+    submit(browser, "Publish")
+    assert "never be shared" in browser.find_element(By.ID, "profile-problem").text
+    assert "draft" in browser.find_element(By.CSS_SELECTOR, ".problem").text
+    shot(browser, "editor-refused-upload")
+
+    # The draft's page takes the right zip and a logo; an oversized logo is refused.
+    browser.find_element(By.NAME, "profile").send_keys(str(FIXTURES / "exports" / "daily_trading_export.zip"))
+    submit(browser, "Upload the version")
+    assert "waiting for review" in browser.find_element(By.CSS_SELECTOR, ".notice").text
+    big = tmp_path / "big.png"
+    big.write_bytes(_png() + b"\x00" * (600 * 1024))
+    browser.find_element(By.NAME, "logo").send_keys(str(big))
+    submit(browser, "Save the logo")
+    assert browser.find_element(By.ID, "logo-problem").text
+    browser.find_element(By.NAME, "logo").send_keys(str(logo))
+    submit(browser, "Save the logo")
+    assert "logo is saved" in browser.find_element(By.CSS_SELECTOR, ".notice").text
+
+    visit(browser, "/editor")
+    row = browser.find_element(By.XPATH, f"//tr[td/a[normalize-space()='{name}']]")
+    assert "pending review" in row.text
+    shot(browser, "editor")
+    strategy_id = row.find_element(By.TAG_NAME, "a").get_attribute("href").rsplit("/", 1)[1]
+
+    # Not public before the review; found by the catalog after it.
+    assert requests.get(f"{EDGE}/strategies/{strategy_id}", timeout=30).status_code == 404
+    api.approve(strategy_id)
+    visit(browser, "/?q=" + name.replace(" ", "+"))
+    assert [card.text for card in browser.find_elements(By.CSS_SELECTOR, ".card h2 a")] == [name]
+    assert browser.find_element(By.CSS_SELECTOR, ".card img").get_attribute("src").endswith(f"/v1/strategies/{strategy_id}/logo")
+
+    # Another user's editor page is a 404.
+    other_email, _, _ = api.account("web-other-author")
+    submit(browser, "Sign out")
+    _sign_in(browser, other_email)
+    visit(browser, f"/editor/{strategy_id}")
+    assert "Page not found" in browser.find_element(By.TAG_NAME, "h1").text
+    submit(browser, "Sign out")

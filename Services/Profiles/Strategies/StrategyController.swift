@@ -16,6 +16,11 @@ struct StrategyController: Sendable {
             let strategy = try await strategies.create(body.newStrategy(authorId: user.userId), at: clock.now())
             return EditedResponse(status: .created, response: StrategyResponse(strategy, viewer: user))
         }
+        // The caller's own strategies, every status: what the website's Editor lists.
+        group.get { _, context in
+            let user = try context.requireUser()
+            return ListResponse(items: try await strategies.authored(by: user.userId).map { StrategyResponse($0, viewer: user) })
+        }
         group.get(":id") { _, context in
             let strategy = try await access.visible(context.parameters.get("id"), to: context.identity)
             return StrategyResponse(strategy, viewer: context.identity)

@@ -1,4 +1,5 @@
 import Foundation
+import ServiceKit
 
 /// The parts of the API's shapes the pages show (docs/API.md).
 struct StrategyData: Decodable, Sendable {
@@ -29,6 +30,32 @@ struct StrategyData: Decodable, Sendable {
     let subscriberCount: Int
     let currentVersion: Version?
     let publishedAt: Date?
+    /// Present for the author while edits of a published strategy wait for review.
+    let pendingChanges: [String: JSONValue]?
+}
+
+struct StrategyListData: Decodable, Sendable {
+    let items: [StrategyData]
+}
+
+struct VersionData: Decodable, Sendable {
+    struct Summary: Decodable, Sendable {
+        let tradingMode: String?
+        let evaluators: [String]
+        let exchanges: [String]
+        let pairs: [String]
+    }
+
+    let number: Int
+    let status: String
+    let summary: Summary?
+    let warnings: [String]
+    let rejectionReason: String?
+    let createdAt: Date
+}
+
+struct VersionListData: Decodable, Sendable {
+    let items: [VersionData]
 }
 
 struct CatalogPageData: Decodable, Sendable {

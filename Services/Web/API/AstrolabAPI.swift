@@ -44,6 +44,16 @@ struct AstrolabAPI: Sendable {
         return try await send(.POST, path, token: token, body: body.map { ByteBuffer(data: $0) }, contentType: json == nil ? nil : "application/json")
     }
 
+    func patch(_ path: String, token: String?, json: [String: any Sendable & Encodable]) async throws -> Answer {
+        let body = try JSONEncoder().encode(JSONObject(json))
+        return try await send(.PATCH, path, token: token, body: ByteBuffer(data: body), contentType: "application/json")
+    }
+
+    /// Sends raw bytes (a profile zip, a logo) as the API takes them.
+    func send(_ method: HTTPMethod, _ path: String, token: String?, bytes: ByteBuffer, contentType: String) async throws -> Answer {
+        try await send(method, path, token: token, body: bytes, contentType: contentType)
+    }
+
     func delete(_ path: String, token: String?) async throws -> Answer {
         try await send(.DELETE, path, token: token, body: nil, contentType: nil)
     }

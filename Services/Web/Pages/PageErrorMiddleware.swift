@@ -8,6 +8,7 @@ import ServiceKit
 /// reason, a sign-in redirect for pages that need one, 500 for the rest (logged).
 struct PageErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let renderer: PageRenderer
+    let sessions: WebSessions
     let cookies: CookiePolicy
 
     struct ErrorPage: Sendable {
@@ -21,27 +22,30 @@ struct PageErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as PageError {
             switch error {
             case .notFound:
-                return page(.notFound, "Page not found", "There is nothing here, or it is not visible to you.", request)
+                return await page(.notFound, "Page not found", "There is nothing here, or it is not visible to you.", request)
             case .forbidden(let reason):
-                return page(.forbidden, "Not allowed", reason, request)
+                return await page(.forbidden, "Not allowed", reason, request)
+            case .badForm(let reason):
+                return await page(.badRequest, "The form could not be read", reason, request)
             case .signInRequired(let returnTo):
                 let target = returnTo.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "/-_"))) ?? "/"
                 return Response(status: .seeOther, headers: [.location: "/login?next=\(target)"])
             }
         } catch let error as HTTPError where error.status == .notFound {
-            return page(.notFound, "Page not found", "There is nothing here, or it is not visible to you.", request)
+            return await page(.notFound, "Page not found", "There is nothing here, or it is not visible to you.", request)
         } catch let error as HTTPError where error.status == .contentTooLarge {
-            return page(.contentTooLarge, "Too large", "What you sent is larger than this form accepts.", request)
+            return await page(.contentTooLarge, "Too large", "What you sent is larger than this form accepts.", request)
         } catch {
             context.logger.error("page failed", metadata: ["error": "\(String(reflecting: error))"])
-            return page(.internalServerError, "Something went wrong", "It has been logged; try again in a moment.", request)
+            return await page(.internalServerError, "Something went wrong", "It has been logged; try again in a moment.", request)
         }
     }
 
-    private func page(_ status: HTTPResponse.Status, _ heading: String, _ message: String, _ request: Request) -> Response {
+    private func page(_ status: HTTPResponse.Status, _ heading: String, _ message: String, _ request: Request) async -> Response {
         let (csrf, _) = CSRF.token(for: request, cookies: cookies)
-        // The error page does not look the session up again: an error may come from that lookup.
-        return renderer.html("error", title: heading, page: ErrorPage(heading: heading, message: message), session: nil, csrf: csrf, status: status)
+        // The header shows who is signed in when that can still be told (the error may be the lookup's own).
+        let session = try? await sessions.current(request)
+        return renderer.html("error", title: heading, page: ErrorPage(heading: heading, message: message), session: session, csrf: csrf, status: status)
     }
 }
 

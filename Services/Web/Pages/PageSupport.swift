@@ -27,6 +27,13 @@ struct PageKit: Sendable {
         return form
     }
 
+    /// A multipart form (with files), after the same CSRF check.
+    func multipartForm(_ request: Request) async throws -> MultipartForm {
+        let form = try await MultipartForm(request)
+        guard CSRF.isValid(form.query, request: request) else { throw PageError.forbidden("This form has expired or did not come from Astrolab. Reload the page and try again.") }
+        return form
+    }
+
     /// The signed-in session, or a redirect to the sign-in page that comes back here.
     func requireSession(_ request: Request) async throws -> WebSession {
         guard let session = try await sessions.current(request) else {
@@ -45,4 +52,6 @@ enum PageError: Error {
     case notFound
     case forbidden(String)
     case signInRequired(returnTo: String)
+    /// A form that cannot be read at all (wrong encoding); its fields' own mistakes are shown on the form.
+    case badForm(String)
 }

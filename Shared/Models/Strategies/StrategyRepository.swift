@@ -45,6 +45,8 @@ public protocol StrategyRepository: Sendable {
     func submitListing(id: String, at date: Date) async throws -> ListingSubmission
     /// Published strategies matching `query`, in its order, at most `query.limit`.
     func catalog(_ query: CatalogQuery) async throws -> [Strategy]
+    /// Every strategy of one author, whatever its status, newest first (the author's editor).
+    func authored(by authorId: UUID) async throws -> [Strategy]
     /// Stores a logo: shown at once on an unpublished strategy, after the next approval on a published one.
     func setLogo(strategyId: String, image: StrategyLogo, at date: Date) async throws
     /// The logo the public sees.
@@ -180,6 +182,15 @@ public struct PostgresStrategyRepository: StrategyRepository {
             LIMIT \(query.limit)
             """,
             logger: logger
+        )
+        var strategies: [Strategy] = []
+        for try await row in rows { strategies.append(try StrategyRows.decode(row)) }
+        return strategies
+    }
+
+    public func authored(by authorId: UUID) async throws -> [Strategy] {
+        let rows = try await client.query(
+            "\(unescaped: StrategyRows.select) WHERE s.author_id = \(authorId) ORDER BY s.created_at DESC, s.id", logger: logger
         )
         var strategies: [Strategy] = []
         for try await row in rows { strategies.append(try StrategyRows.decode(row)) }

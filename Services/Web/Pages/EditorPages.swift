@@ -1,0 +1,246 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import NIOHTTP1
+import ServiceKit
+
+/// `Editor`: the author's strategies with their status, `Publish a new strategy` (name,
+/// description, logo, and a profile zip or signals' exchange and pairs), and each strategy's
+/// page to edit, upload a new version, change the logo and submit. The API decides everything;
+/// its refusals are shown next to the field they name, with what the user typed kept.
+struct EditorPages: Sendable {
+    let kit: PageKit
+
+    struct ListView: Sendable {
+        let strategies: [EditorRow]
+        let isEmpty: Bool
+    }
+
+    /// A strategy in the author's list.
+    struct EditorRow: Sendable {
+        let id: String
+        let name: String
+        let kind: String
+        let status: String
+        let rejectionReason: String?
+        let hasPendingChanges: Bool
+
+        init(_ strategy: StrategyData) {
+            id = strategy.id
+            name = strategy.name
+            kind = strategy.kind == "signals" ? "Signals" : "Profile"
+            status = strategy.status.replacingOccurrences(of: "_", with: " ")
+            rejectionReason = strategy.rejectionReason
+            hasPendingChanges = !(strategy.pendingChanges ?? [:]).isEmpty
+        }
+    }
+
+    /// The new-strategy form: what was typed, and the API's word on each field.
+    struct NewView: Sendable {
+        var name = ""
+        var description = ""
+        var isSignals = false
+        var exchange = ""
+        var pairs = ""
+        var problem: String?
+        var fieldProblems = FieldProblems()
+    }
+
+    struct FieldProblems: Sendable {
+        var name: String?
+        var description: String?
+        var exchange: String?
+        var pairs: String?
+        var logo: String?
+        var profile: String?
+        /// Problems inside the uploaded zip, by file.
+        var profileErrors: [String] = []
+    }
+
+    struct StrategyView: Sendable {
+        let strategy: StrategyData
+        let isSignals: Bool
+        let isPublished: Bool
+        let status: String
+        let versions: [VersionRow]
+        var problem: String?
+        var fieldProblems = FieldProblems()
+        let notice: String?
+    }
+
+    struct VersionRow: Sendable {
+        let number: Int
+        let status: String
+        let created: String
+        let tradingMode: String?
+        let evaluators: String
+        let pairs: String
+        let rejectionReason: String?
+        let warnings: [String]
+    }
+
+    func addRoutes(to router: Router<some RequestContext>) {
+        router.get("/editor") { request, _ in
+            let session = try await kit.requireSession(request)
+            let answer = try await kit.api.get("/v1/strategies", token: session.accessToken)
+            guard answer.isSuccess else { throw PageError.forbidden(answer.problem.detail) }
+            let rows = try answer.decode(StrategyListData.self).items.map(EditorRow.init)
+            return kit.page("editor", title: "Editor", ListView(strategies: rows, isEmpty: rows.isEmpty), for: request, session: session)
+        }
+        router.get("/editor/new") { request, _ in
+            let session = try await kit.requireSession(request)
+            return kit.page("editor-new", title: "Publish a new strategy", NewView(isSignals: request.formQuery["kind"] == "signals"), for: request, session: session)
+        }
+        router.post("/editor/new") { request, _ in
+            let session = try await kit.requireSession(request)
+            let form = try await kit.multipartForm(request)
+            return try await publish(form, session: session, request: request)
+        }
+        router.get("/editor/:id") { request, context in
+            let session = try await kit.requireSession(request)
+            let id = try StrategyPage.strategyId(context.parameters.get("id"))
+            let view = try await strategyView(id, session: session, notice: request.formQuery["notice"].flatMap(Self.notice(for:)))
+            return kit.page("editor-strategy", title: view.strategy.name, view, for: request, session: session)
+        }
+        router.post("/editor/:id/version") { request, context in
+            let session = try await kit.requireSession(request)
+            let id = try StrategyPage.strategyId(context.parameters.get("id"))
+            let form = try await kit.multipartForm(request)
+            guard let zip = form.files["profile"] else {
+                return try await refused(id, session, request, FieldProblems(profile: "Choose the zip your OctoBot exported."))
+            }
+            let answer = try await uploadVersion(id, zip, session: session)
+            guard answer.isSuccess else { return try await refused(id, session, request, Self.problems(answer.problem, file: "profile")) }
+            return PageKit.redirect("/editor/\(id)?notice=uploaded")
+        }
+        router.post("/editor/:id/logo") { request, context in
+            let session = try await kit.requireSession(request)
+            let id = try StrategyPage.strategyId(context.parameters.get("id"))
+            let form = try await kit.multipartForm(request)
+            guard let logo = form.files["logo"] else { return try await refused(id, session, request, FieldProblems(logo: "Choose an image.")) }
+            let answer = try await kit.api.send(.PUT, "/v1/strategies/\(id)/logo", token: session.accessToken, bytes: logo.bytes, contentType: "application/octet-stream")
+            guard answer.isSuccess else { return try await refused(id, session, request, Self.problems(answer.problem, file: "logo")) }
+            return PageKit.redirect("/editor/\(id)?notice=logo")
+        }
+        router.post("/editor/:id/submit") { request, context in
+            let session = try await kit.requireSession(request)
+            let id = try StrategyPage.strategyId(context.parameters.get("id"))
+            _ = try await kit.form(request)
+            let answer = try await kit.api.post("/v1/strategies/\(id)/submit", token: session.accessToken)
+            guard answer.isSuccess else {
+                if answer.status == 404 { throw PageError.notFound }
+                var view = try await strategyView(id, session: session, notice: nil)
+                view.problem = answer.problem.detail
+                return kit.page("editor-strategy", title: view.strategy.name, view, for: request, session: session, status: SignInPages.status(answer.problem))
+            }
+            return PageKit.redirect("/editor/\(id)?notice=submitted")
+        }
+    }
+
+    /// Creates the strategy, then sends its logo and profile. A refused file leaves the draft,
+    /// not public, on its own editor page with the reason, ready for another try.
+    private func publish(_ form: MultipartForm, session: WebSession, request: Request) async throws -> Response {
+        var view = NewView(
+            name: form.fields["name"] ?? "", description: form.fields["description"] ?? "", isSignals: form.fields["kind"] == "signals",
+            exchange: form.fields["exchange"] ?? "", pairs: form.fields["pairs"] ?? ""
+        )
+        if !view.isSignals, form.files["profile"] == nil {
+            view.fieldProblems.profile = "Choose the zip your OctoBot exported (Profile → Export)."
+            return kit.page("editor-new", title: "Publish a new strategy", view, for: request, session: session, status: .unprocessableContent)
+        }
+        var body: [String: any Sendable & Encodable] = ["name": view.name, "description": view.description, "kind": view.isSignals ? "signals" : "profile"]
+        if view.isSignals {
+            body["exchange"] = view.exchange.trimmingCharacters(in: .whitespaces)
+            body["pairs"] = view.pairs.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        let created = try await kit.api.post("/v1/strategies", token: session.accessToken, json: body)
+        guard created.isSuccess else {
+            let problem = created.problem
+            view.problem = problem.errors == nil ? problem.detail : "Please correct the fields below."
+            view.fieldProblems = Self.problems(problem, file: nil)
+            return kit.page("editor-new", title: "Publish a new strategy", view, for: request, session: session, status: SignInPages.status(problem))
+        }
+        let id = try created.decode(StrategyData.self).id
+        if let logo = form.files["logo"] {
+            let answer = try await kit.api.send(.PUT, "/v1/strategies/\(id)/logo", token: session.accessToken, bytes: logo.bytes, contentType: "application/octet-stream")
+            if !answer.isSuccess { return try await refused(id, session, request, Self.problems(answer.problem, file: "logo")) }
+        }
+        if view.isSignals {
+            let submitted = try await kit.api.post("/v1/strategies/\(id)/submit", token: session.accessToken)
+            if !submitted.isSuccess {
+                var strategyView = try await strategyView(id, session: session, notice: nil)
+                strategyView.problem = submitted.problem.detail
+                return kit.page("editor-strategy", title: strategyView.strategy.name, strategyView, for: request, session: session, status: .unprocessableContent)
+            }
+        } else if let zip = form.files["profile"] {
+            let answer = try await uploadVersion(id, zip, session: session)
+            if !answer.isSuccess { return try await refused(id, session, request, Self.problems(answer.problem, file: "profile")) }
+        }
+        return PageKit.redirect("/editor/\(id)?notice=published")
+    }
+
+    private func uploadVersion(_ id: String, _ zip: MultipartForm.UploadedFile, session: WebSession) async throws -> AstrolabAPI.Answer {
+        // The API sniffs nothing for zips: say what it is, whatever the browser guessed.
+        try await kit.api.send(.POST, "/v1/strategies/\(id)/versions", token: session.accessToken, bytes: zip.bytes, contentType: "application/zip")
+    }
+
+    private func strategyView(_ id: String, session: WebSession, notice: String?) async throws -> StrategyView {
+        let answer = try await kit.api.get("/v1/strategies/\(id)", token: session.accessToken)
+        guard answer.isSuccess else { throw PageError.notFound }
+        let strategy = try answer.decode(StrategyData.self)
+        guard strategy.author.id == session.userId.uuidString.lowercased() else { throw PageError.notFound }
+        var versions: [VersionRow] = []
+        if strategy.kind == "profile" {
+            let listed = try await kit.api.get("/v1/strategies/\(id)/versions", token: session.accessToken)
+            if listed.isSuccess {
+                versions = try listed.decode(VersionListData.self).items.map { version in
+                    VersionRow(
+                        number: version.number, status: version.status.replacingOccurrences(of: "_", with: " "),
+                        created: DisplayDate.day(version.createdAt), tradingMode: version.summary?.tradingMode,
+                        evaluators: version.summary?.evaluators.joined(separator: ", ") ?? "", pairs: version.summary?.pairs.joined(separator: ", ") ?? "",
+                        rejectionReason: version.rejectionReason, warnings: version.warnings
+                    )
+                }
+            }
+        }
+        return StrategyView(
+            strategy: strategy, isSignals: strategy.kind == "signals", isPublished: strategy.status == "published",
+            status: strategy.status.replacingOccurrences(of: "_", with: " "), versions: versions, notice: notice
+        )
+    }
+
+    private func refused(_ id: String, _ session: WebSession, _ request: Request, _ problems: FieldProblems) async throws -> Response {
+        var view = try await strategyView(id, session: session, notice: nil)
+        view.fieldProblems = problems
+        view.problem = "Your strategy is saved as a draft (not public). Fix the file below and send it again."
+        return kit.page("editor-strategy", title: view.strategy.name, view, for: request, session: session, status: .unprocessableContent)
+    }
+
+    /// The API's problem spread over the form's fields; `file` names the file field a whole-body problem belongs to.
+    static func problems(_ problem: APIProblem, file: String?) -> FieldProblems {
+        var problems = FieldProblems(
+            name: problem.message(for: "name"), description: problem.message(for: "description"),
+            exchange: problem.message(for: "exchange"), pairs: problem.message(for: "pairs")
+        )
+        switch file {
+        case "logo": problems.logo = problem.detail
+        case "profile":
+            problems.profile = problem.detail
+            problems.profileErrors = (problem.errors ?? []).map { error in
+                [error.path, error.field].compactMap { $0 }.first.map { "\($0): \(error.message)" } ?? error.message
+            }
+        default: break
+        }
+        return problems
+    }
+
+    static func notice(for code: String) -> String? {
+        switch code {
+        case "published": "Sent for review: an admin checks every strategy before it goes public."
+        case "uploaded": "The new version is waiting for review."
+        case "logo": "The logo is saved (on a published strategy it shows after the next approval)."
+        case "submitted": "Sent for review."
+        default: nil
+        }
+    }
+}
