@@ -195,6 +195,8 @@ let package = Package(
                 .embedInCode("Templates/editor.mustache"),
                 .embedInCode("Templates/editor-new.mustache"),
                 .embedInCode("Templates/editor-strategy.mustache"),
+                .embedInCode("Templates/moderation.mustache"),
+                .embedInCode("Templates/moderation-case.mustache"),
                 .embedInCode("Templates/signin.mustache"),
                 .embedInCode("Templates/register.mustache"),
                 .embedInCode("Templates/error.mustache"),

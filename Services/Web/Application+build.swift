@@ -29,6 +29,7 @@ func buildApplication(
     StrategyPage(kit: kit).addRoutes(to: router)
     SubscriptionsPage(kit: kit).addRoutes(to: router)
     EditorPages(kit: kit).addRoutes(to: router)
+    ModerationPages(kit: kit).addRoutes(to: router)
     SignInPages(kit: kit).addRoutes(to: router)
 
     return runtime.makeApplication(router: router)

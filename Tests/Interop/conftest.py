@@ -67,24 +67,28 @@ class Api:
         email, password = ADMIN.split(" / ", 1)
         return self.login(email, password)
 
-    def approve(self, strategy_id):
-        """Approves the strategy's open review case as the admin, once moderation has opened it."""
+    def open_case(self, strategy_id):
+        """The id of the strategy's open review case, once moderation has opened it."""
         admin = self.admin()
         deadline = time.time() + 60
         while time.time() < deadline:
-            cursor, case_id = None, None
-            while case_id is None:
+            cursor = None
+            while True:
                 page = self.call("GET", "/v1/moderation/cases?status=open&limit=100" + (f"&cursor={cursor}" if cursor else ""), token=admin, expect=200).json()
                 case_id = next((c["id"] for c in page["items"] if c["strategyId"] == strategy_id), None)
+                if case_id:
+                    return case_id
                 cursor = page["nextCursor"]
                 if cursor is None:
                     break
-            if case_id:
-                self.call("POST", f"/v1/moderation/cases/{case_id}/approve", token=admin, json={"note": "interop"}, expect=200)
-                break
             time.sleep(0.3)
-        else:
-            raise AssertionError(f"no review case opened for {strategy_id}")
+        raise AssertionError(f"no review case opened for {strategy_id}")
+
+    def approve(self, strategy_id):
+        """Approves the strategy's open review case as the admin, and waits until it is published."""
+        case_id = self.open_case(strategy_id)
+        self.call("POST", f"/v1/moderation/cases/{case_id}/approve", token=self.admin(), json={"note": "interop"}, expect=200)
+        deadline = time.time() + 60
         while self.call("GET", f"/v1/strategies/{strategy_id}").status_code != 200:
             assert time.time() < deadline, f"{strategy_id} never published"
             time.sleep(0.3)

@@ -12,7 +12,7 @@ import requests
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support.wait import WebDriverWait
 
 from conftest import EDGE, FIXTURES, PASSWORD
@@ -59,7 +59,15 @@ def submit(browser, button_text):
     """Clicks a form's button and waits for the page it leads to (the old one going stale)."""
     page = browser.find_element(By.TAG_NAME, "html")
     button(browser, button_text).click()
-    WebDriverWait(browser, 30).until(expected_conditions.staleness_of(page))
+
+    def replaced(driver):
+        try:
+            page.is_enabled()
+            return False
+        except WebDriverException:  # stale, or (newer chromium) "does not belong to the document"
+            return True
+
+    WebDriverWait(browser, 30).until(replaced)
 
 
 def copy(browser, button_text):
@@ -285,4 +293,62 @@ def test_publish_from_the_editor_review_and_find_it(api, browser, tmp_path):
     _sign_in(browser, other_email)
     visit(browser, f"/editor/{strategy_id}")
     assert "Page not found" in browser.find_element(By.TAG_NAME, "h1").text
+    submit(browser, "Sign out")
+
+
+def _upload_profile(api, author, name):
+    strategy = api.call("POST", "/v1/strategies", token=author, expect=201, json={
+        "name": name, "description": "A profile for the moderation page to review, with enough words to pass.", "kind": "profile",
+    }).json()
+    api.call("POST", f"/v1/strategies/{strategy['id']}/versions", token=author, expect=201,
+             data=(FIXTURES / "exports" / "daily_trading_export.zip").read_bytes(), headers={"Content-Type": "application/zip"})
+    return strategy["id"]
+
+
+def test_admins_see_cases_arrive_live_and_decide(api, browser):
+    from conftest import ADMIN
+
+    admin_email, admin_password = ADMIN.split(" / ", 1)
+    visit(browser, "/login")
+    fill(browser, {"email": admin_email, "password": admin_password})
+    submit(browser, "Sign in")
+    visit(browser, "/moderation")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Moderation"
+
+    # A case opened after the page loaded appears without a reload.
+    author, _ = api.signup("web-reviewed")
+    approved_id = _upload_profile(api, author, f"Live case {uuid.uuid4().hex[:6]}")
+    row_link = WebDriverWait(browser, 60).until(
+        lambda driver: next((link for link in driver.find_elements(By.CSS_SELECTOR, "#moderation-queue tbody a") if link.text == approved_id), None)
+    )
+    shot(browser, "moderation-queue")
+    row_link.click()
+    WebDriverWait(browser, 30).until(lambda driver: driver.find_element(By.TAG_NAME, "h1").text.startswith("Review:"))
+    assert "DailyTradingMode" in browser.find_element(By.CSS_SELECTOR, ".facts").text
+    assert browser.find_elements(By.CSS_SELECTOR, ".checks li")
+    shot(browser, "moderation-case")
+    fill(browser, {"note": "clear and complete"})
+    submit(browser, "Approve")
+    assert "Approved" in browser.find_element(By.CSS_SELECTOR, ".notice").text
+    assert requests.get(f"{EDGE}/strategies/{approved_id}", timeout=30).status_code == 200
+
+    # A rejection needs a reason; the author then reads it in the Editor.
+    rejected_id = _upload_profile(api, author, f"Rejected case {uuid.uuid4().hex[:6]}")
+    case_id = api.open_case(rejected_id)
+    visit(browser, f"/moderation/cases/{case_id}")
+    browser.execute_script("for (const form of document.forms) form.noValidate = true")
+    submit(browser, "Reject")
+    assert browser.find_element(By.CSS_SELECTOR, ".problem").text
+    fill(browser, {"reason": "Remove the Telegram link from the description."})
+    submit(browser, "Reject")
+    assert "Rejected" in browser.find_element(By.CSS_SELECTOR, ".notice").text
+    strategy = api.call("GET", f"/v1/strategies/{rejected_id}", token=author, expect=200).json()
+    assert strategy["rejectionReason"] == "Remove the Telegram link from the description."
+    submit(browser, "Sign out")
+
+    # Not an admin: a 403 page.
+    email, _, _ = api.account("web-not-admin")
+    _sign_in(browser, email)
+    visit(browser, "/moderation")
+    assert "Only admins" in browser.find_element(By.TAG_NAME, "main").text
     submit(browser, "Sign out")

@@ -88,3 +88,27 @@ struct UserData: Decodable, Sendable {
     let displayName: String
     let roles: [String]
 }
+
+struct CaseData: Decodable, Sendable {
+    struct Check: Decodable, Sendable {
+        let name: String
+        let passed: Bool
+        let detail: String
+    }
+
+    let id: String
+    let strategyId: String
+    let strategyName: String
+    let subject: String
+    let version: Int?
+    let status: String
+    let checks: [Check]
+    let openedAt: Date
+    let note: String?
+    let reason: String?
+}
+
+struct CaseListData: Decodable, Sendable {
+    let items: [CaseData]
+    let nextCursor: String?
+}

@@ -16,3 +16,32 @@ for (const button of document.querySelectorAll("button[data-copy]")) {
     setTimeout(() => { button.textContent = label; }, 2000);
   });
 }
+
+// The moderation queue follows the event stream: opened cases are added, decided ones removed.
+const queue = document.getElementById("moderation-queue");
+if (queue && "EventSource" in window) {
+  const body = queue.querySelector("tbody");
+  const empty = document.getElementById("moderation-empty");
+  const refreshEmpty = () => { empty.hidden = body.rows.length > 0; };
+  const events = new EventSource(queue.dataset.events);
+  events.addEventListener("moderation.case_opened", (message) => {
+    const data = JSON.parse(message.data).data;
+    if (body.querySelector(`tr[data-case-id="${CSS.escape(data.caseId)}"]`)) return;
+    const row = body.insertRow();
+    row.dataset.caseId = data.caseId;
+    const link = document.createElement("a");
+    link.href = `/moderation/cases/${encodeURIComponent(data.caseId)}`;
+    link.textContent = data.strategyId;
+    row.insertCell().append(link);
+    row.insertCell().textContent = data.subject === "version" ? `profile version ${data.version}` : "listing";
+    row.insertCell().textContent = new Date().toISOString();
+    refreshEmpty();
+  });
+  for (const decided of ["moderation.case_approved", "moderation.case_rejected"]) {
+    events.addEventListener(decided, (message) => {
+      const data = JSON.parse(message.data).data;
+      body.querySelector(`tr[data-case-id="${CSS.escape(data.caseId)}"]`)?.remove();
+      refreshEmpty();
+    });
+  }
+}

@@ -77,6 +77,17 @@ struct EditorPages: Sendable {
         let pairs: String
         let rejectionReason: String?
         let warnings: [String]
+
+        init(_ version: VersionData) {
+            number = version.number
+            status = version.status.replacingOccurrences(of: "_", with: " ")
+            created = DisplayDate.day(version.createdAt)
+            tradingMode = version.summary?.tradingMode
+            evaluators = version.summary?.evaluators.joined(separator: ", ") ?? ""
+            pairs = version.summary?.pairs.joined(separator: ", ") ?? ""
+            rejectionReason = version.rejectionReason
+            warnings = version.warnings
+        }
     }
 
     func addRoutes(to router: Router<some RequestContext>) {
@@ -193,14 +204,7 @@ struct EditorPages: Sendable {
         if strategy.kind == "profile" {
             let listed = try await kit.api.get("/v1/strategies/\(id)/versions", token: session.accessToken)
             if listed.isSuccess {
-                versions = try listed.decode(VersionListData.self).items.map { version in
-                    VersionRow(
-                        number: version.number, status: version.status.replacingOccurrences(of: "_", with: " "),
-                        created: DisplayDate.day(version.createdAt), tradingMode: version.summary?.tradingMode,
-                        evaluators: version.summary?.evaluators.joined(separator: ", ") ?? "", pairs: version.summary?.pairs.joined(separator: ", ") ?? "",
-                        rejectionReason: version.rejectionReason, warnings: version.warnings
-                    )
-                }
+                versions = try listed.decode(VersionListData.self).items.map(VersionRow.init)
             }
         }
         return StrategyView(

@@ -14,7 +14,8 @@ struct PageRenderer: Sendable {
             ("layout", PackageResources.layout_mustache), ("catalog", PackageResources.catalog_mustache),
             ("strategy", PackageResources.strategy_mustache), ("subscriptions", PackageResources.subscriptions_mustache),
             ("editor", PackageResources.editor_mustache), ("editor-new", PackageResources.editor_new_mustache),
-            ("editor-strategy", PackageResources.editor_strategy_mustache), ("signin", PackageResources.signin_mustache), ("register", PackageResources.register_mustache),
+            ("editor-strategy", PackageResources.editor_strategy_mustache), ("moderation", PackageResources.moderation_mustache),
+            ("moderation-case", PackageResources.moderation_case_mustache), ("signin", PackageResources.signin_mustache), ("register", PackageResources.register_mustache),
             ("error", PackageResources.error_mustache),
         ] {
             try library.register(String(decoding: bytes, as: UTF8.self), named: name)
