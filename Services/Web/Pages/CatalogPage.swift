@@ -88,8 +88,9 @@ struct StrategyCard: Sendable {
     let author: String
     let kind: String
     let isSignals: Bool
-    let pairs: String
-    let exchanges: String
+    /// Nil rather than empty: an empty string is truthy to Mustache.
+    let pairs: String?
+    let exchanges: String?
     let subscribers: Int
     let logoUrl: String?
 
@@ -99,8 +100,8 @@ struct StrategyCard: Sendable {
         author = strategy.author.displayName
         kind = strategy.kind == "signals" ? "Signals" : "Profile"
         isSignals = strategy.kind == "signals"
-        pairs = strategy.pairs.prefix(6).joined(separator: ", ") + (strategy.pairs.count > 6 ? " …" : "")
-        exchanges = strategy.exchanges.joined(separator: ", ")
+        pairs = strategy.pairs.isEmpty ? nil : strategy.pairs.prefix(6).joined(separator: ", ") + (strategy.pairs.count > 6 ? " …" : "")
+        exchanges = strategy.exchanges.isEmpty ? nil : strategy.exchanges.joined(separator: ", ")
         subscribers = strategy.subscriberCount
         logoUrl = strategy.logoUrl
     }

@@ -73,8 +73,9 @@ struct EditorPages: Sendable {
         let status: String
         let created: String
         let tradingMode: String?
-        let evaluators: String
-        let pairs: String
+        /// Nil rather than empty: an empty string is truthy to Mustache.
+        let evaluators: String?
+        let pairs: String?
         let rejectionReason: String?
         let warnings: [String]
 
@@ -83,8 +84,8 @@ struct EditorPages: Sendable {
             status = version.status.replacingOccurrences(of: "_", with: " ")
             created = DisplayDate.day(version.createdAt)
             tradingMode = version.summary?.tradingMode
-            evaluators = version.summary?.evaluators.joined(separator: ", ") ?? ""
-            pairs = version.summary?.pairs.joined(separator: ", ") ?? ""
+            evaluators = version.summary.flatMap { $0.evaluators.isEmpty ? nil : $0.evaluators.joined(separator: ", ") }
+            pairs = version.summary.flatMap { $0.pairs.isEmpty ? nil : $0.pairs.joined(separator: ", ") }
             rejectionReason = version.rejectionReason
             warnings = version.warnings
         }

@@ -38,8 +38,9 @@ struct ModerationPages: Sendable {
         let strategy: StrategyDetails?
         let contents: EditorPages.VersionRow?
         var problem: String?
-        var reason = ""
-        var note = ""
+        /// What the admin typed, kept when the API refused it (not the case's own `reason`/`note`).
+        var typedReason = ""
+        var typedNote = ""
     }
 
     struct CheckRow: Sendable {
@@ -98,8 +99,8 @@ struct ModerationPages: Sendable {
             var view = try await caseView(id, session: session)
             let problem = answer.problem
             view.problem = problem.message(for: "reason").map { "The reason \($0)." } ?? problem.detail
-            view.reason = form["reason"] ?? ""
-            view.note = form["note"] ?? ""
+            view.typedReason = form["reason"] ?? ""
+            view.typedNote = form["note"] ?? ""
             return kit.page("moderation-case", title: "Review: \(view.reviewCase.strategyName)", view, for: request, session: session, status: SignInPages.status(problem))
         }
         return PageKit.redirect("/moderation?notice=\(action == "approve" ? "approved" : "rejected")")

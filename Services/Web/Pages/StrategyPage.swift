@@ -81,7 +81,8 @@ struct StrategyDetails: Sendable {
     let kind: String
     let status: String
     let isPublished: Bool
-    let exchanges: String
+    /// Nil rather than empty: an empty string is truthy to Mustache.
+    let exchanges: String?
     let pairs: [String]
     let tradingMode: String?
     let subscribers: Int
@@ -97,7 +98,7 @@ struct StrategyDetails: Sendable {
         kind = isSignals ? "Signals" : "Profile"
         status = strategy.status.replacingOccurrences(of: "_", with: " ")
         isPublished = strategy.status == "published"
-        exchanges = strategy.exchanges.joined(separator: ", ")
+        exchanges = strategy.exchanges.isEmpty ? nil : strategy.exchanges.joined(separator: ", ")
         pairs = strategy.pairs
         tradingMode = strategy.tradingMode
         subscribers = strategy.subscriberCount

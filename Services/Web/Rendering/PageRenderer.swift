@@ -40,6 +40,24 @@ struct PageRenderer: Sendable {
         let page: Page
     }
 
+    /// HTML forbids control characters other than tab and line breaks, and noncharacters; text
+    /// users wrote may hold them (the API keeps what it is given), so they are shown as U+FFFD.
+    static func withoutForbiddenCodePoints(_ html: String) -> String {
+        func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
+            switch scalar.value {
+            case 0x09, 0x0A, 0x0D: false
+            case 0x00...0x1F, 0x7F...0x9F, 0xFDD0...0xFDEF: true
+            default: scalar.value & 0xFFFE == 0xFFFE
+            }
+        }
+        guard html.unicodeScalars.contains(where: isForbidden) else { return html }
+        var cleaned = String.UnicodeScalarView()
+        for scalar in html.unicodeScalars {
+            cleaned.append(isForbidden(scalar) ? "\u{FFFD}" : scalar)
+        }
+        return String(cleaned)
+    }
+
     func html<Page: Sendable>(
         _ template: String, title: String, page: Page, session: WebSession?, csrf: String, status: HTTPResponse.Status = .ok
     ) -> Response {
@@ -47,7 +65,7 @@ struct PageRenderer: Sendable {
             signedIn: session != nil, displayName: session?.displayName, isAdmin: session?.isAdmin ?? false, csrf: csrf,
             stylesheet: assets.stylesheet.path, script: assets.script.path, title: title
         )
-        let body = library.render(Context(chrome: chrome, page: page), withTemplate: template) ?? ""
+        let body = Self.withoutForbiddenCodePoints(library.render(Context(chrome: chrome, page: page), withTemplate: template) ?? "")
         return Response(
             status: status,
             // Pages show a user's own data: never kept by shared caches.
