@@ -405,6 +405,16 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "WebTests",
+            dependencies: [
+                "Web", "Models", "ServiceKit", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/WebTests",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "SubscriptionsTests",
             dependencies: [
                 "Subscriptions", "Profiles", "Models", "OctoBotFormats", "ServiceKit", "TestSupport",
