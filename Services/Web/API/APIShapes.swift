@@ -112,3 +112,38 @@ struct CaseListData: Decodable, Sendable {
     let items: [CaseData]
     let nextCursor: String?
 }
+
+struct APIKeyData: Decodable, Sendable {
+    let id: String
+    let name: String
+    let prefix: String?
+    let key: String?
+    let scopes: [String]
+    let strategyIds: [String]
+    let createdAt: Date
+}
+
+struct DeviceData: Decodable, Sendable {
+    let id: String
+    let name: String
+    let createdAt: Date
+}
+
+struct BotData: Decodable, Sendable {
+    let id: String
+    let name: String?
+    let deployment: String?
+    let version: String?
+    let lastActivityAt: Date?
+}
+
+struct CommunityConnectionData: Decodable, Sendable {
+    let backendUrl: String
+    let publicKey: String
+    let feedHost: String
+    let feedPort: Int
+}
+
+struct ItemsData<Item: Decodable & Sendable>: Decodable, Sendable {
+    let items: [Item]
+}

@@ -15,7 +15,7 @@ struct PageRenderer: Sendable {
             ("strategy", PackageResources.strategy_mustache), ("subscriptions", PackageResources.subscriptions_mustache),
             ("editor", PackageResources.editor_mustache), ("editor-new", PackageResources.editor_new_mustache),
             ("editor-strategy", PackageResources.editor_strategy_mustache), ("moderation", PackageResources.moderation_mustache),
-            ("moderation-case", PackageResources.moderation_case_mustache), ("signin", PackageResources.signin_mustache), ("register", PackageResources.register_mustache),
+            ("moderation-case", PackageResources.moderation_case_mustache), ("account", PackageResources.account_mustache), ("signin", PackageResources.signin_mustache), ("register", PackageResources.register_mustache),
             ("error", PackageResources.error_mustache),
         ] {
             try library.register(String(decoding: bytes, as: UTF8.self), named: name)
