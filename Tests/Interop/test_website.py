@@ -145,14 +145,32 @@ def test_register_find_subscribe_copy_import_and_cancel(api, browser, tmp_path):
     assert browser.current_url.startswith(EDGE + "/login")
 
 
-def test_a_signal_strategy_shows_its_identifier_to_copy(api, browser):
+def test_a_signal_strategy_shows_its_identifier_and_to_subscribers_its_signals(api, browser):
     author, _ = api.signup("web-signals")
     strategy_id = api.signal_strategy(author)
     visit(browser, f"/strategies/{strategy_id}")
     assert browser.find_element(By.ID, "strategy-identifier").get_attribute("value") == strategy_id
     copy(browser, "Copy identifier")
     assert clipboard(browser) == strategy_id
+    assert not browser.find_elements(By.ID, "signals-heading"), "the log is for subscribers"
+
+    key = api.call("POST", "/v1/api-keys", token=author, expect=201,
+                   json={"name": "bot", "scopes": ["signals:emit"], "strategyIds": [strategy_id]}).json()["key"]
+    bundle = {"identifier": strategy_id, "version": "1.0.0", "signals": [
+        {"topic": "orders", "content": {"action": "create", "symbol": "BTC/USDT", "side": "buy", "target_amount": "5%",
+                                        "exchange": "binance", "exchange_type": "spot", "type": "buy_limit", "order_id": None,
+                                        "quantity": 0.1, "limit_price": 60000.0, "stop_price": None, "additional_orders": None}}]}
+    head = api.call("POST", f"/v1/signals/{strategy_id}", token=key, expect=202, json=bundle).json()
+
+    email, _, _ = api.account("web-signal-follower")
+    _sign_in(browser, email)
+    visit(browser, f"/strategies/{strategy_id}")
+    submit(browser, "Subscribe")
+    history = browser.find_element(By.CSS_SELECTOR, "section.signals")
+    assert "create buy BTC/USDT 5%" in history.text
+    assert head["hash"] in history.text and "signal 1" in history.text
     shot(browser, "signal-strategy")
+    submit(browser, "Sign out")
 
 
 def test_sign_in_mistakes_keep_what_was_typed(api, browser):
@@ -381,7 +399,7 @@ def test_every_page_is_valid_html(api, browser, tmp_path):
     submit(browser, "Sign in")
     for name, path in [("editor", "/editor"), ("editor-new", "/editor/new"), ("subscriptions", "/subscriptions"), ("account", "/account"),
                        ("moderation", "/moderation"), ("case", f"/moderation/cases/{api.open_case(_upload_profile(api, author, 'Valid case ' + uuid.uuid4().hex[:6]))}"),
-                       ("signed-in-strategy", f"/strategies/{profile_id}")]:
+                       ("signed-in-strategy", f"/strategies/{profile_id}"), ("signed-in-signals", f"/strategies/{signal_id}")]:
         save(name, path)
     submit(browser, "Sign out")
 

@@ -147,3 +147,19 @@ struct CommunityConnectionData: Decodable, Sendable {
 struct ItemsData<Item: Decodable & Sendable>: Decodable, Sendable {
     let items: [Item]
 }
+
+struct SignalRecordData: Decodable, Sendable {
+    let seq: Int
+    let receivedAt: Date
+    let hash: String
+    let envelope: JSONValue
+}
+
+struct SignalHistoryData: Decodable, Sendable {
+    let items: [SignalRecordData]
+}
+
+struct SignalHeadData: Decodable, Sendable {
+    let seq: Int
+    let hash: String
+}

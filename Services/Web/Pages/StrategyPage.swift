@@ -12,6 +12,7 @@ struct StrategyPage: Sendable {
         let strategy: StrategyDetails
         let signedIn: Bool
         let subscription: SubscriptionView?
+        let signals: SignalHistory?
         let notice: String?
     }
 
@@ -31,8 +32,10 @@ struct StrategyPage: Sendable {
                         .map(SubscriptionView.init)
                 }
             }
+            let signals = strategy.kind == "signals" && session != nil
+                ? try await SignalHistory.load(strategyId: id, token: session?.accessToken ?? "", api: kit.api) : nil
             let view = View(
-                strategy: StrategyDetails(strategy), signedIn: session != nil, subscription: subscription,
+                strategy: StrategyDetails(strategy), signedIn: session != nil, subscription: subscription, signals: signals,
                 notice: request.formQuery["notice"].flatMap(Notice.text(for:))
             )
             return kit.page("strategy", title: strategy.name, view, for: request, session: session)
