@@ -78,7 +78,7 @@ struct AccountPage: Sendable {
         _ = try await kit.form(request)
         guard let id = rawId.flatMap(UUID.init(uuidString:))?.uuidString.lowercased() else { throw PageError.notFound }
         let answer = try await kit.api.delete("\(collection)/\(id)", token: session.accessToken)
-        guard answer.isSuccess else { throw answer.status == 404 ? PageError.notFound : PageError.forbidden(answer.problem.detail) }
+        guard answer.isSuccess else { throw answer.pageError }
         return PageKit.redirect("/account?notice=\(notice)")
     }
 

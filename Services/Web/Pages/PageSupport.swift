@@ -47,6 +47,14 @@ struct PageKit: Sendable {
     }
 }
 
+extension AstrolabAPI.Answer {
+    /// The page error for a refusal that has no form to show it on: what does not exist (or
+    /// is not the user's) is a 404 page, anything else a 403 page with the API's reason.
+    var pageError: PageError {
+        status == 404 ? .notFound : .forbidden(problem.detail)
+    }
+}
+
 /// Errors a page answers with a page of their own (see `PageErrorMiddleware`).
 enum PageError: Error {
     case notFound

@@ -45,10 +45,7 @@ struct StrategyPage: Sendable {
             _ = try await kit.form(request)
             let session = try await kit.requireSession(request)
             let answer = try await kit.api.post("/v1/subscriptions", token: session.accessToken, json: ["strategyId": id])
-            guard answer.isSuccess else {
-                if answer.status == 404 { throw PageError.notFound }
-                throw PageError.forbidden(answer.problem.detail)
-            }
+            guard answer.isSuccess else { throw answer.pageError }
             return PageKit.redirect("/strategies/\(id)?notice=subscribed")
         }
     }

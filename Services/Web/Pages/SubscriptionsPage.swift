@@ -42,10 +42,7 @@ struct SubscriptionsPage: Sendable {
         // Another user's subscription id is a 404 from the API, and so a 404 page here.
         guard let id = rawId.flatMap(UUID.init(uuidString:))?.uuidString.lowercased() else { throw PageError.notFound }
         let answer = try await call(id, session.accessToken)
-        guard answer.isSuccess else {
-            if answer.status == 404 { throw PageError.notFound }
-            throw PageError.forbidden(answer.problem.detail)
-        }
+        guard answer.isSuccess else { throw answer.pageError }
         if let strategy = form["from"], let strategyId = try? StrategyPage.strategyId(strategy) {
             return PageKit.redirect("/strategies/\(strategyId)?notice=\(notice)")
         }
