@@ -292,6 +292,16 @@ def test_publish_from_the_editor_review_and_find_it(api, browser, tmp_path):
     submit(browser, "Save the logo")
     assert "logo is saved" in browser.find_element(By.CSS_SELECTOR, ".notice").text
 
+    # Editing: a blank name is refused with what was typed kept; a real edit is saved.
+    browser.execute_script("for (const form of document.forms) form.noValidate = true")
+    fill(browser, {"name": " ", "description": "Edited in the Editor."})
+    submit(browser, "Save")
+    assert browser.find_element(By.ID, "edit-name-problem").text
+    assert browser.find_element(By.NAME, "description").get_attribute("value") == "Edited in the Editor."
+    fill(browser, {"name": name})
+    submit(browser, "Save")
+    assert "Saved" in browser.find_element(By.CSS_SELECTOR, ".notice").text
+
     visit(browser, "/editor")
     row = browser.find_element(By.XPATH, f"//tr[td/a[normalize-space()='{name}']]")
     assert "pending review" in row.text

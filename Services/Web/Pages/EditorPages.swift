@@ -66,6 +66,9 @@ struct EditorPages: Sendable {
         var problem: String?
         var fieldProblems = FieldProblems()
         let notice: String?
+        /// The edit form's values: the strategy's own, or what the author typed when the API refused it.
+        var editName: String
+        var editDescription: String
     }
 
     struct VersionRow: Sendable {
@@ -133,6 +136,24 @@ struct EditorPages: Sendable {
             let answer = try await kit.api.send(.PUT, "/v1/strategies/\(id)/logo", token: session.accessToken, bytes: logo.bytes, contentType: "application/octet-stream")
             guard answer.isSuccess else { return try await refused(id, session, request, Self.problems(answer.problem, file: "logo")) }
             return PageKit.redirect("/editor/\(id)?notice=logo")
+        }
+        router.post("/editor/:id/edit") { request, context in
+            let session = try await kit.requireSession(request)
+            let id = try StrategyPage.strategyId(context.parameters.get("id"))
+            let form = try await kit.form(request)
+            let answer = try await kit.api.patch(
+                "/v1/strategies/\(id)", token: session.accessToken, json: ["name": form["name"] ?? "", "description": form["description"] ?? ""]
+            )
+            guard answer.isSuccess else {
+                if answer.status == 404 { throw PageError.notFound }
+                var view = try await strategyView(id, session: session, notice: nil)
+                view.problem = answer.problem.errors == nil ? answer.problem.detail : "Please correct the fields below."
+                view.fieldProblems = Self.problems(answer.problem, file: nil)
+                view.editName = form["name"] ?? ""
+                view.editDescription = form["description"] ?? ""
+                return kit.page("editor-strategy", title: view.strategy.name, view, for: request, session: session, status: SignInPages.status(answer.problem))
+            }
+            return PageKit.redirect("/editor/\(id)?notice=edited")
         }
         router.post("/editor/:id/submit") { request, context in
             let session = try await kit.requireSession(request)
@@ -210,7 +231,8 @@ struct EditorPages: Sendable {
         }
         return StrategyView(
             strategy: strategy, isSignals: strategy.kind == "signals", isPublished: strategy.status == "published",
-            status: strategy.status.replacingOccurrences(of: "_", with: " "), versions: versions, notice: notice
+            status: strategy.status.replacingOccurrences(of: "_", with: " "), versions: versions, notice: notice,
+            editName: strategy.name, editDescription: strategy.description
         )
     }
 
@@ -245,6 +267,7 @@ struct EditorPages: Sendable {
         case "uploaded": "The new version is waiting for review."
         case "logo": "The logo is saved (on a published strategy it shows after the next approval)."
         case "submitted": "Sent for review."
+        case "edited": "Saved. On a published strategy, edits go live when the next review approves them."
         default: nil
         }
     }

@@ -35,6 +35,8 @@ struct WebSessions: Sendable {
             if let renewed = try await store.find(cookieHash: session.cookieHash, at: clock.now()), renewed.refreshToken != session.refreshToken {
                 return renewed
             }
+            // Only the API's "no" ends the session; an outage must not sign everyone out.
+            guard answer.status == 401 else { throw SessionRefreshUnavailable(status: answer.status) }
             try await store.delete(cookieHash: session.cookieHash)
             return nil
         }
@@ -81,6 +83,11 @@ struct WebSessions: Sendable {
         try await store.delete(cookieHash: session.cookieHash)
         return cookies.cookie(Self.cookieName, value: "", maxAge: 0)
     }
+}
+
+/// The API could not refresh a session (it answered neither yes nor no): the page fails, the session stays.
+struct SessionRefreshUnavailable: Error {
+    let status: Int
 }
 
 /// How the web app's cookies are made: HttpOnly, `SameSite=Lax`, `Secure` behind https.
