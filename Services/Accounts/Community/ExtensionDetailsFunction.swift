@@ -53,25 +53,16 @@ struct FunctionMessage: ResponseEncodable {
     let message: String
 }
 
-/// The bot requires every one of these members.
+/// The bot requires every one of these members (`tradingview_email` present as null).
 struct ExtensionDetails: Encodable {
     let paidPackageSlugs: [String] = []
     let packageURLs: [String] = []
     let mqttId: String
-    let tradingviewEmail: String? = nil
+    @NullWhenAbsent var tradingviewEmail: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case paidPackageSlugs = "paid_package_slugs", packageURLs = "package_urls", mqttId = "mqtt_id"
         case tradingviewEmail = "tradingview_email"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(paidPackageSlugs, forKey: .paidPackageSlugs)
-        try container.encode(packageURLs, forKey: .packageURLs)
-        try container.encode(mqttId, forKey: .mqttId)
-        // Present as null, not left out: the bot reads the key.
-        try container.encodeNil(forKey: .tradingviewEmail)
     }
 
     func json() throws -> String {

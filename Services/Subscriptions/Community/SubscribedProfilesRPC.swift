@@ -55,16 +55,10 @@ struct StartupInfoArguments: JSONRequestBody {
 }
 
 struct StartupInfo: Encodable, Sendable {
-    let forcedProfileURL: String?
+    @NullWhenAbsent var forcedProfileURL: String?
     let subscribedProductsURLs: [String]
 
     enum CodingKeys: String, CodingKey {
         case forcedProfileURL = "forced_profile_url", subscribedProductsURLs = "subscribed_products_urls"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(forcedProfileURL, forKey: .forcedProfileURL)
-        try container.encode(subscribedProductsURLs, forKey: .subscribedProductsURLs)
     }
 }

@@ -49,12 +49,6 @@ struct MultipartForm: Sendable {
         }
     }
 
-    /// The text fields as `FormQuery` reads them, for the CSRF check.
-    var query: FormQuery {
-        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
-        return FormQuery(fields.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&"))
-    }
-
     static func boundary(_ contentType: String) -> String? {
         parameter("boundary", in: contentType)
     }

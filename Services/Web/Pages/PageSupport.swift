@@ -23,14 +23,14 @@ struct PageKit: Sendable {
     func form(_ request: Request) async throws -> FormQuery {
         let body = try await request.collectBody(upTo: 64 * 1024)
         let form = FormQuery(String(buffer: body))
-        guard CSRF.isValid(form, request: request) else { throw PageError.forbidden("This form has expired or did not come from Astrolab. Reload the page and try again.") }
+        guard CSRF.isValid(form[CSRF.fieldName], request: request) else { throw PageError.forbidden("This form has expired or did not come from Astrolab. Reload the page and try again.") }
         return form
     }
 
     /// A multipart form (with files), after the same CSRF check.
     func multipartForm(_ request: Request) async throws -> MultipartForm {
         let form = try await MultipartForm(request)
-        guard CSRF.isValid(form.query, request: request) else { throw PageError.forbidden("This form has expired or did not come from Astrolab. Reload the page and try again.") }
+        guard CSRF.isValid(form.fields[CSRF.fieldName], request: request) else { throw PageError.forbidden("This form has expired or did not come from Astrolab. Reload the page and try again.") }
         return form
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Models
 import ServiceKit
 
 /// `/strategies/{id}`: a strategy, and for the signed-in user their subscription to it:
@@ -50,11 +51,9 @@ struct StrategyPage: Sendable {
         }
     }
 
-    /// Strategy ids are lower-case letters and digits; anything else is not a page.
+    /// A path segment that is not a strategy id (the API's own rule) is not a page.
     static func strategyId(_ raw: String?) throws -> String {
-        guard let raw, (4...32).contains(raw.count), raw.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber) }) else {
-            throw PageError.notFound
-        }
+        guard let raw, StrategyID.isValid(raw) else { throw PageError.notFound }
         return raw
     }
 }

@@ -21,9 +21,9 @@ enum CSRF {
         return (value, cookies.cookie(cookieName, value: value, maxAge: 86_400 * 30, sameSite: .strict))
     }
 
-    /// Whether the form's token is the cookie's.
-    static func isValid(_ form: FormQuery, request: Request) -> Bool {
-        guard let cookie = request.cookies[cookieName]?.value, cookie.count >= 32, let field = form[fieldName] else { return false }
+    /// Whether a form's token (its `csrf` field) is the cookie's.
+    static func isValid(_ field: String?, request: Request) -> Bool {
+        guard let cookie = request.cookies[cookieName]?.value, cookie.count >= 32, let field else { return false }
         return SHA256.hash(data: Data(cookie.utf8)) == SHA256.hash(data: Data(field.utf8))
     }
 }
