@@ -209,10 +209,12 @@ let package = Package(
         .executableTarget(
             name: "Subscriptions",
             dependencies: [
+                "Messaging",
                 "Models",
                 "ServiceKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Services/Subscriptions",

@@ -16,6 +16,8 @@ func buildApplication(
 
     CaseController(cases: PostgresReviewCaseRepository(client: database, logger: log), clock: clock)
         .addRoutes(to: router.group("v1/moderation/cases"))
+    TakeDownController(takeDowns: PostgresTakeDownRepository(client: database, logger: log), clock: clock)
+        .addRoutes(to: router.group("v1/moderation/strategies"))
     EventStreamController(
         database: database, logger: log, pollInterval: configuration.streamPollInterval, keepAlive: configuration.streamKeepAlive
     ).addRoutes(to: router.group("v1/moderation/events"))

@@ -24,6 +24,9 @@ func buildApplication(
 
     return runtime.makeApplication(
         router: router,
-        services: [ExpiryJob(subscriptions: subscriptions, interval: configuration.expiryInterval, clock: clock, logger: runtime.logger)]
+        services: [
+            ExpiryJob(subscriptions: subscriptions, interval: configuration.expiryInterval, clock: clock, logger: runtime.logger),
+            TakeDownConsumer.make(subscriptions: subscriptions, broker: runtime.broker, database: runtime.database, clock: clock, logger: runtime.logger),
+        ]
     )
 }

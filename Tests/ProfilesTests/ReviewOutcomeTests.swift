@@ -55,6 +55,13 @@ struct ReviewOutcomeTests {
             }
             let versions = try await client.send(.get, "/v1/strategies/\(id)/versions", token: author.token).jsonObject()
             #expect((versions["items"] as? [[String: Any]])?.first?["rejectionReason"] as? String == "The grid spacing is unsafe.")
+            // The public history is the approved version alone; its author sees both.
+            let other = try await harness.user("Reader")
+            for reader in [nil, other] {
+                let listed = try await client.send(.get, "/v1/strategies/\(id)/versions", token: reader?.token).jsonObject()
+                #expect((listed["items"] as? [[String: Any]])?.map { $0["number"] as? Int } == [1])
+            }
+            #expect((versions["items"] as? [[String: Any]])?.map { $0["number"] as? Int } == [2, 1])
             let after = try await client.strategy(id, as: nil)
             #expect(after["status"] as? String == "published")
             #expect(after["rejectionReason"] is NSNull)
@@ -213,6 +220,49 @@ struct ReviewOutcomeTests {
             try await harness.emit(approved(id, version: nil, subject: .listing))
             try await eventually("the revised edit is public") { try await client.strategy(id, as: nil)["name"] as? String == "BTC dip signals" }
             #expect(try await client.strategy(id, as: author)["pendingChanges"] == nil)
+        }
+    }
+
+    @Test("a take-down hides the strategy for good: the author reads the reason and can change nothing; a second delivery changes nothing")
+    func takeDown() async throws {
+        let harness = try await ProfilesHarness.make(isolatedBroker: true)
+        try await harness.app().test(.router) { client in
+            let author = try await harness.user("Author")
+            let id = try await client.createStrategyId(author)
+            #expect(try await client.upload(try TestZips.profile("daily_trading"), to: id, as: author).status == .created)
+            try await harness.emit(approved(id, version: 1))
+            try await eventually("the strategy is published") { try await client.send(.get, "/v1/strategies/\(id)").status == .ok }
+            // A second version waits for review when the take-down comes: it never goes live.
+            #expect(try await client.upload(try TestZips.profile("grid_trading"), to: id, as: author).status == .created)
+
+            let takeDown = ModerationStrategyTakenDown(strategyId: id, moderatorId: UUID(), reason: "Impersonates another author.")
+            try await harness.emit(takeDown)
+            try await eventually("the strategy is taken down") { try await client.send(.get, "/v1/strategies/\(id)").status == .notFound }
+            let seen = try await client.strategy(id, as: author)
+            #expect(seen["status"] as? String == "taken_down")
+            #expect(seen["rejectionReason"] as? String == "Impersonates another author.")
+            let catalog = try await client.send(.get, "/v1/catalog").jsonObject()
+            #expect((catalog["items"] as? [Any])?.isEmpty == true)
+            let versions = try await client.send(.get, "/v1/strategies/\(id)/versions", token: author.token).jsonObject()
+            #expect((versions["items"] as? [[String: Any]])?.map { $0["status"] as? String } == ["superseded", "approved"])
+            #expect(try await harness.outboxCount(StrategyTakenDown.type) == 1)
+
+            // Frozen: every change is a 409 that says why, and nothing changes.
+            let refused = try await client.send(.patch, "/v1/strategies/\(id)", json: ["name": "Renamed"], token: author.token).expectProblem(.conflict)
+            #expect((refused["detail"] as? String)?.contains("Impersonates another author.") == true)
+            try await client.send(.post, "/v1/strategies/\(id)/versions", bytes: try TestZips.profile("simple_dca"), contentType: "application/zip", token: author.token)
+                .expectProblem(.conflict)
+            try await client.send(.put, "/v1/strategies/\(id)/logo", bytes: LogoTests.png, contentType: "image/png", token: author.token).expectProblem(.conflict)
+
+            // A late approval and the same take-down again: still taken down, one event.
+            try await harness.emit(approved(id, version: 2))
+            try await harness.emit(takeDown)
+            try await eventually("both late events are applied") {
+                try await harness.database.count("SELECT count(*)::int FROM inbox WHERE consumer = 'profiles.moderation'") == 4
+            }
+            #expect(try await client.strategy(id, as: author)["status"] as? String == "taken_down")
+            #expect(try await client.strategy(id, as: author)["name"] as? String != "Renamed")
+            #expect(try await harness.outboxCount(StrategyTakenDown.type) == 1)
         }
     }
 

@@ -30,7 +30,7 @@ struct CaseController: Sendable {
         }
         group.post(":id/reject") { request, context in
             let admin = try context.requireAdmin()
-            let body = try await request.decodeJSONBody(RejectRequest.self)
+            let body = try await request.decodeJSONBody(ReasonRequest.self)
             return try await decide(context, .reject(reason: body.reason), by: admin)
         }
     }

@@ -13,8 +13,9 @@ struct ApproveRequest: JSONRequestBody {
     }
 }
 
-/// `POST /v1/moderation/cases/{id}/reject` body: the reason the author will read.
-struct RejectRequest: JSONRequestBody {
+/// The body of a reject (`POST /v1/moderation/cases/{id}/reject`) or a take-down
+/// (`POST /v1/moderation/strategies/{id}/take-down`): the reason the author will read.
+struct ReasonRequest: JSONRequestBody {
     let reason: String
 
     init(fields: inout JSONFields) {

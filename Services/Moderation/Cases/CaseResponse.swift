@@ -4,9 +4,15 @@ import Models
 
 /// A review case as API.md shows it.
 struct CaseResponse: ResponseEncodable {
+    /// Who decided (or took a strategy down).
     struct Moderator: Encodable {
         let id: String
         let displayName: String
+
+        init(_ moderator: ReviewCase.Moderator) {
+            id = moderator.id.uuidString.lowercased()
+            displayName = moderator.displayName
+        }
     }
 
     let id: String
@@ -33,7 +39,7 @@ struct CaseResponse: ResponseEncodable {
         checks = reviewCase.checks
         openedAt = reviewCase.openedAt
         decidedAt = reviewCase.decidedAt
-        moderator = reviewCase.moderator.map { Moderator(id: $0.id.uuidString.lowercased(), displayName: $0.displayName) }
+        moderator = reviewCase.moderator.map(Moderator.init)
         note = reviewCase.note
         reason = reviewCase.reason
         supersededBy = reviewCase.supersededBy?.uuidString.lowercased()

@@ -15,7 +15,7 @@ struct LogoController: Sendable {
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.put(":id/logo") { request, context in
             let user = try context.requireUser()
-            let strategy = try await access.authored(context.parameters.get("id"), by: user)
+            let strategy = try await access.editable(context.parameters.get("id"), by: user)
             let body = try await request.collectBody(upTo: maxBytes)
             let bytes = Array(body.readableBytesView)
             guard let format = ImageFormat(sniffing: bytes) else {

@@ -4,7 +4,7 @@ import Models
 import PostgresNIO
 
 /// Applies moderation decisions to strategies: approved → published, rejected → the reason is
-/// shown to the author (`StrategyReviews` holds the rules).
+/// shown to the author, taken down → hidden and frozen (`StrategyReviews` holds the rules).
 enum ReviewOutcomeConsumer {
     static func make(broker: AMQPConnection, database: PostgresClient, clock: any WallClock, logger: Logger) -> EventConsumer {
         EventConsumer(queue: WorkQueues.profilesModeration, broker: broker, database: database, logger: logger) { envelope, connection in
@@ -13,6 +13,8 @@ enum ReviewOutcomeConsumer {
                 try await StrategyReviews.approve(envelope.payload(as: ModerationCaseApproved.self), at: clock.now(), on: connection, logger: logger)
             case ModerationCaseRejected.type:
                 try await StrategyReviews.reject(envelope.payload(as: ModerationCaseRejected.self), at: clock.now(), on: connection, logger: logger)
+            case ModerationStrategyTakenDown.type:
+                try await StrategyReviews.takeDown(envelope.payload(as: ModerationStrategyTakenDown.self), at: clock.now(), on: connection, logger: logger)
             default:
                 throw EventEnvelope.Unsupported(description: "\(WorkQueues.profilesModeration) does not handle \(envelope.type)")
             }

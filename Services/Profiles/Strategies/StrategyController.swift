@@ -27,7 +27,7 @@ struct StrategyController: Sendable {
         }
         group.patch(":id") { request, context in
             let user = try context.requireUser()
-            let strategy = try await access.authored(context.parameters.get("id"), by: user)
+            let strategy = try await access.editable(context.parameters.get("id"), by: user)
             let body = try await request.decodeJSONBody(PatchStrategyRequest.self)
             try body.check(against: strategy)
             guard let updated = try await strategies.updateListing(id: strategy.id, changes: body.changes, at: clock.now()) else {
@@ -37,7 +37,7 @@ struct StrategyController: Sendable {
         }
         group.post(":id/submit") { _, context in
             let user = try context.requireUser()
-            let strategy = try await access.authored(context.parameters.get("id"), by: user)
+            let strategy = try await access.editable(context.parameters.get("id"), by: user)
             guard strategy.kind == .signals else {
                 throw ProblemDetails.conflict("Profile strategies go to review when a version is uploaded (POST /v1/strategies/\(strategy.id)/versions).")
             }
@@ -46,6 +46,8 @@ struct StrategyController: Sendable {
                 return StrategyResponse(submitted, viewer: user)
             case .alreadyPending:
                 throw ProblemDetails.conflict("The strategy already waits for review.")
+            case .takenDown:
+                throw ProblemDetails.conflict("Moderation took this strategy down; it cannot be submitted again.")
             case .nothingToReview:
                 throw ProblemDetails.conflict("The strategy is published and nothing changed since; edit it first.")
             case .incomplete:

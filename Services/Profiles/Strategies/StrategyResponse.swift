@@ -56,8 +56,7 @@ struct StrategyResponse: ResponseEncodable {
         currentVersion = strategy.currentVersion.map {
             CurrentVersion(number: $0.number, status: $0.status.rawValue, sha256: $0.sha256, sizeBytes: $0.sizeBytes, createdAt: $0.createdAt)
         }
-        let privileged = viewer.map { $0.userId == strategy.author.id || $0.isAdmin } ?? false
-        pendingChanges = privileged ? strategy.pendingListing : nil
+        pendingChanges = strategy.isManaged(by: viewer) ? strategy.pendingListing : nil
         createdAt = strategy.createdAt
         updatedAt = strategy.updatedAt
         publishedAt = strategy.publishedAt

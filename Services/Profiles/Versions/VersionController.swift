@@ -15,7 +15,7 @@ struct VersionController: Sendable {
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post(":id/versions") { request, context in
             let user = try context.requireUser()
-            let strategy = try await access.authored(context.parameters.get("id"), by: user)
+            let strategy = try await access.editable(context.parameters.get("id"), by: user)
             guard strategy.kind == .profile else {
                 throw ProblemDetails.conflict("A signal strategy keeps its configuration private and has no uploaded profile.")
             }
@@ -23,10 +23,12 @@ struct VersionController: Sendable {
             let version = try await versions.add(upload, to: strategy.id, at: clock.now())
             return EditedResponse(status: .created, response: VersionResponse(version))
         }
+        // The public history is the approved versions; pending and rejected ones are the author's business.
         group.get(":id/versions") { _, context in
-            let user = try context.requireUser()
-            let strategy = try await access.authoredOrAdmin(context.parameters.get("id"), by: user)
-            return ListResponse(items: try await versions.list(strategyId: strategy.id).map(VersionResponse.init))
+            let strategy = try await access.visible(context.parameters.get("id"), to: context.identity)
+            let privileged = strategy.isManaged(by: context.identity)
+            let listed = try await versions.list(strategyId: strategy.id).filter { privileged || $0.status == .approved }
+            return ListResponse(items: listed.map(VersionResponse.init))
         }
         group.get(":id/versions/:number/profile.zip") { _, context in
             let user = try context.requireUser()

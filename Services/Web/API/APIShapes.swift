@@ -32,6 +32,9 @@ struct StrategyData: Decodable, Sendable {
     let publishedAt: Date?
     /// Present for the author while edits of a published strategy wait for review.
     let pendingChanges: [String: JSONValue]?
+
+    /// Moderation took it down (`rejectionReason` says why): final.
+    var isTakenDown: Bool { status == "taken_down" }
 }
 
 struct StrategyListData: Decodable, Sendable {

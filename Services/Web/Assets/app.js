@@ -17,31 +17,37 @@ for (const button of document.querySelectorAll("button[data-copy]")) {
   });
 }
 
-// The moderation queue follows the event stream: opened cases are added, decided ones removed.
+// The moderation queue follows the event stream: opened cases are added (replacing the case of
+// the same strategy they supersede), decided ones removed, a taken-down strategy's cases too.
 const queue = document.getElementById("moderation-queue");
 if (queue && "EventSource" in window) {
   const body = queue.querySelector("tbody");
   const empty = document.getElementById("moderation-empty");
   const refreshEmpty = () => { empty.hidden = body.rows.length > 0; };
+  const removeRows = (attribute, value) => {
+    for (const row of body.querySelectorAll(`tr[${attribute}="${CSS.escape(value)}"]`)) row.remove();
+    refreshEmpty();
+  };
   const events = new EventSource(queue.dataset.events);
   events.addEventListener("moderation.case_opened", (message) => {
     const data = JSON.parse(message.data).data;
     if (body.querySelector(`tr[data-case-id="${CSS.escape(data.caseId)}"]`)) return;
+    removeRows("data-strategy-id", data.strategyId);
     const row = body.insertRow();
     row.dataset.caseId = data.caseId;
+    row.dataset.strategyId = data.strategyId;
     const link = document.createElement("a");
     link.href = `/moderation/cases/${encodeURIComponent(data.caseId)}`;
-    link.textContent = data.strategyId;
+    link.textContent = data.strategyName ?? data.strategyId;
     row.insertCell().append(link);
     row.insertCell().textContent = data.subject === "version" ? `profile version ${data.version}` : "listing";
-    row.insertCell().textContent = new Date().toISOString();
+    row.insertCell().textContent = JSON.parse(message.data).occurredAt ?? new Date().toISOString();
     refreshEmpty();
   });
   for (const decided of ["moderation.case_approved", "moderation.case_rejected"]) {
-    events.addEventListener(decided, (message) => {
-      const data = JSON.parse(message.data).data;
-      body.querySelector(`tr[data-case-id="${CSS.escape(data.caseId)}"]`)?.remove();
-      refreshEmpty();
-    });
+    events.addEventListener(decided, (message) => removeRows("data-case-id", JSON.parse(message.data).data.caseId));
   }
+  events.addEventListener("moderation.strategy_taken_down", (message) => {
+    removeRows("data-strategy-id", JSON.parse(message.data).data.strategyId);
+  });
 }

@@ -23,6 +23,8 @@ struct EditorPages: Sendable {
         let kind: String
         let status: String
         let rejectionReason: String?
+        /// What the reason is for: a rejection, or a take-down.
+        let reasonLabel: String
         let hasPendingChanges: Bool
 
         init(_ strategy: StrategyData) {
@@ -31,6 +33,7 @@ struct EditorPages: Sendable {
             kind = strategy.kind == "signals" ? "Signals" : "Profile"
             status = strategy.status.replacingOccurrences(of: "_", with: " ")
             rejectionReason = strategy.rejectionReason
+            reasonLabel = strategy.isTakenDown ? "Taken down" : "Rejected"
             hasPendingChanges = !(strategy.pendingChanges ?? [:]).isEmpty
         }
     }
@@ -61,6 +64,8 @@ struct EditorPages: Sendable {
         let strategy: StrategyData
         let isSignals: Bool
         let isPublished: Bool
+        /// Taken down by moderation: nothing can be changed any more, so no form is offered.
+        let isFrozen: Bool
         let status: String
         let versions: [VersionRow]
         var problem: String?
@@ -231,7 +236,7 @@ struct EditorPages: Sendable {
         }
         return StrategyView(
             strategy: strategy, isSignals: strategy.kind == "signals", isPublished: strategy.status == "published",
-            status: strategy.status.replacingOccurrences(of: "_", with: " "), versions: versions, notice: notice,
+            isFrozen: strategy.isTakenDown, status: strategy.status.replacingOccurrences(of: "_", with: " "), versions: versions, notice: notice,
             editName: strategy.name, editDescription: strategy.description
         )
     }

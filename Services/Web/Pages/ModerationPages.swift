@@ -7,7 +7,8 @@ import ServiceKit
 
 /// Admin `Moderation`: the queue of open cases (kept current by the event stream, without
 /// reloading), a case with its automated checks and what the profile contains, approve with an
-/// optional note, reject with a reason. Anyone else gets a 403 page.
+/// optional note, reject with a reason (taking a published strategy down is on its own page).
+/// Anyone else gets a 403 page.
 struct ModerationPages: Sendable {
     let kit: PageKit
 
@@ -19,12 +20,14 @@ struct ModerationPages: Sendable {
 
     struct CaseRow: Sendable {
         let id: String
+        let strategyId: String
         let strategyName: String
         let subject: String
         let opened: String
 
         init(_ data: CaseData) {
             id = data.id
+            strategyId = data.strategyId
             strategyName = data.strategyName
             subject = data.subject == "version" ? "profile version \(data.version ?? 0)" : "listing"
             opened = data.openedAt.formatted(Date.ISO8601FormatStyle())
@@ -157,6 +160,7 @@ struct ModerationPages: Sendable {
         switch code {
         case "approved": "Approved: the strategy is public."
         case "rejected": "Rejected: the author sees your reason."
+        case "taken-down": "Taken down: it leaves the catalog and its subscriptions end within seconds; the author sees your reason."
         default: nil
         }
     }

@@ -5,7 +5,8 @@ import ServiceKit
 
 /// `/strategies/{id}`: a strategy, and for the signed-in user their subscription to it:
 /// `Subscribe`, then `Copy download url` (the personal URL, also in a read-only field), rotate
-/// and cancel. A signal strategy shows its identifier with `Copy identifier`.
+/// and cancel. A signal strategy shows its identifier with `Copy identifier`. Admins can take a
+/// published strategy down from here, with a reason.
 struct StrategyPage: Sendable {
     let kit: PageKit
 
@@ -14,32 +15,24 @@ struct StrategyPage: Sendable {
         let signedIn: Bool
         let subscription: SubscriptionView?
         let signals: SignalHistory?
+        /// A profile strategy's approved versions, newest first, with what each contains.
+        let versions: [EditorPages.VersionRow]
+        let hasVersions: Bool
         let notice: String?
+        let takeDown: TakeDownForm?
+    }
+
+    /// The admin's take-down form: what they typed, kept when the API refused it.
+    struct TakeDownForm: Sendable {
+        var typedReason = ""
+        var refusal: String?
     }
 
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("/strategies/:id") { request, context in
             let session = try await kit.sessions.current(request)
             let id = try Self.strategyId(context.parameters.get("id"))
-            let answer = try await kit.api.get("/v1/strategies/\(id)", token: session?.accessToken)
-            guard answer.isSuccess else { throw PageError.notFound }
-            let strategy = try answer.decode(StrategyData.self)
-            var subscription: SubscriptionView?
-            if let session {
-                let mine = try await kit.api.get("/v1/subscriptions", token: session.accessToken)
-                if mine.isSuccess {
-                    subscription = try mine.decode(SubscriptionListData.self).items
-                        .first { $0.strategyId == id && $0.status == "active" }
-                        .map(SubscriptionView.init)
-                }
-            }
-            let signals = strategy.kind == "signals" && session != nil
-                ? try await SignalHistory.load(strategyId: id, token: session?.accessToken ?? "", api: kit.api) : nil
-            let view = View(
-                strategy: StrategyDetails(strategy), signedIn: session != nil, subscription: subscription, signals: signals,
-                notice: request.formQuery["notice"].flatMap(Notice.text(for:))
-            )
-            return kit.page("strategy", title: strategy.name, view, for: request, session: session)
+            return try await page(id, for: request, session: session)
         }
         router.post("/strategies/:id/subscribe") { request, context in
             let id = try Self.strategyId(context.parameters.get("id"))
@@ -49,6 +42,53 @@ struct StrategyPage: Sendable {
             guard answer.isSuccess else { throw answer.pageError }
             return PageKit.redirect("/strategies/\(id)?notice=subscribed")
         }
+        router.post("/strategies/:id/take-down") { request, context in
+            let id = try Self.strategyId(context.parameters.get("id"))
+            let form = try await kit.form(request)
+            let session = try await kit.requireSession(request)
+            guard session.isAdmin else { throw PageError.forbidden("Only admins take strategies down.") }
+            let answer = try await kit.api.post("/v1/moderation/strategies/\(id)/take-down", token: session.accessToken, json: ["reason": form["reason"] ?? ""])
+            guard answer.isSuccess else {
+                if answer.status == 404 { throw PageError.notFound }
+                let problem = answer.problem
+                let typed = TakeDownForm(typedReason: form["reason"] ?? "", refusal: problem.message(for: "reason").map { "The reason \($0)." } ?? problem.detail)
+                return try await page(id, for: request, session: session, takeDown: typed, status: SignInPages.status(problem))
+            }
+            return PageKit.redirect("/moderation?notice=taken-down")
+        }
+    }
+
+    private func page(
+        _ id: String, for request: Request, session: WebSession?, takeDown: TakeDownForm? = nil, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let answer = try await kit.api.get("/v1/strategies/\(id)", token: session?.accessToken)
+        guard answer.isSuccess else { throw PageError.notFound }
+        let strategy = try answer.decode(StrategyData.self)
+        var subscription: SubscriptionView?
+        if let session {
+            let mine = try await kit.api.get("/v1/subscriptions", token: session.accessToken)
+            if mine.isSuccess {
+                subscription = try mine.decode(SubscriptionListData.self).items
+                    .first { $0.strategyId == id && $0.status == "active" }
+                    .map(SubscriptionView.init)
+            }
+        }
+        let signals = strategy.kind == "signals" && session != nil
+            ? try await SignalHistory.load(strategyId: id, token: session?.accessToken ?? "", api: kit.api) : nil
+        var versions: [EditorPages.VersionRow] = []
+        if strategy.kind == "profile" {
+            let listed = try await kit.api.get("/v1/strategies/\(id)/versions", token: session?.accessToken)
+            if listed.isSuccess {
+                // The author and admins are sent every version; the public page shows what was approved.
+                versions = try listed.decode(VersionListData.self).items.filter { $0.status == "approved" }.map(EditorPages.VersionRow.init)
+            }
+        }
+        let mayTakeDown = session?.isAdmin == true && strategy.status == "published"
+        let view = View(
+            strategy: StrategyDetails(strategy), signedIn: session != nil, subscription: subscription, signals: signals, versions: versions, hasVersions: !versions.isEmpty,
+            notice: request.formQuery["notice"].flatMap(Notice.text(for:)), takeDown: mayTakeDown ? takeDown ?? TakeDownForm() : nil
+        )
+        return kit.page("strategy", title: strategy.name, view, for: request, session: session, status: status)
     }
 
     /// A path segment that is not a strategy id (the API's own rule) is not a page.
@@ -119,7 +159,11 @@ struct SubscriptionView: Sendable {
         strategyId = subscription.strategyId
         downloadUrl = subscription.downloadUrl
         endsAt = subscription.endsAt.map(DisplayDate.day)
-        status = subscription.status
+        status = switch subscription.status {
+        case "taken_down": "ended: moderation took the strategy down"
+        case "expired", "revoked": "ended: \(subscription.status)"
+        default: subscription.status
+        }
     }
 }
 

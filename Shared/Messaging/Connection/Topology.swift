@@ -60,7 +60,10 @@ public struct Topology: Sendable, Equatable {
     /// What every Astrolab process declares: the exchanges and every service's work queue with its
     /// bindings, so events are queued even before their consumer first runs.
     public static let astrolab = [
-        workQueue(WorkQueues.profilesModeration, routingKeys: [ModerationCaseApproved.type, ModerationCaseRejected.type]),
+        workQueue(
+            WorkQueues.profilesModeration, routingKeys: [ModerationCaseApproved.type, ModerationCaseRejected.type, ModerationStrategyTakenDown.type]
+        ),
+        workQueue(WorkQueues.subscriptionsStrategies, routingKeys: [StrategyTakenDown.type]),
         workQueue(WorkQueues.profilesSubscriptions, routingKeys: [SubscriptionStarted.type, SubscriptionEnded.type]),
         workQueue(WorkQueues.moderationSubmissions, routingKeys: [StrategyVersionSubmitted.type, StrategyListingSubmitted.type]),
         workQueue(WorkQueues.adminModeration, routingKeys: ["moderation.*"]),

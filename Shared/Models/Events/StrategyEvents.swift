@@ -55,3 +55,15 @@ public struct StrategyPublished: DomainEvent {
         self.version = version
     }
 }
+
+/// A strategy was taken down (its status changed): its subscriptions end.
+public struct StrategyTakenDown: DomainEvent {
+    public static let type = "strategy.taken_down"
+    public let strategyId: String
+    public let reason: String
+
+    public init(strategyId: String, reason: String) {
+        self.strategyId = strategyId
+        self.reason = reason
+    }
+}

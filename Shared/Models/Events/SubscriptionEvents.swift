@@ -22,6 +22,7 @@ public struct SubscriptionEnded: DomainEvent {
         case cancelled
         case expired
         case revoked
+        case takenDown = "taken_down"
     }
 
     @LowercaseUUID public private(set) var subscriptionId: UUID

@@ -132,8 +132,12 @@ public struct PostgresReviewCaseRepository: ReviewCaseRepository {
             """,
             logger: logger
         )
+        var name: String?
+        for try await value in try await connection.query("SELECT name FROM strategies WHERE id = \(submission.strategyId)", logger: logger).decode(String.self) {
+            name = value
+        }
         try await ModerationEventLog.emit(
-            ModerationCaseOpened(caseId: id, strategyId: submission.strategyId, subject: submission.subject, version: submission.version),
+            ModerationCaseOpened(caseId: id, strategyId: submission.strategyId, strategyName: name, subject: submission.subject, version: submission.version),
             at: date, on: connection, logger: logger
         )
         return id

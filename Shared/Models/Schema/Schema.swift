@@ -10,6 +10,7 @@ public enum Schema {
         Migration0007Signals.migration,
         Migration0008BotRegistry.migration,
         Migration0009WebSessions.migration,
+        Migration0010TakeDowns.migration,
     ]
 
     /// The version this build needs; services refuse to start on an older database.

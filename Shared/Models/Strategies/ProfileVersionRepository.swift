@@ -27,9 +27,7 @@ public struct PostgresProfileVersionRepository: ProfileVersionRepository {
         let summary = String(decoding: try JSONEncoder().encode(upload.summary), as: UTF8.self)
         let warnings = String(decoding: try JSONEncoder().encode(upload.warnings), as: UTF8.self)
         return try await client.withTransaction(logger: logger) { connection in
-            guard let locked = try await StrategyLock.lock(id: strategyId, on: connection, logger: logger) else {
-                throw StrategyNotFound(id: strategyId)
-            }
+            let locked = try await StrategyLock.lockForEdit(id: strategyId, on: connection, logger: logger)
             try await connection.query(
                 """
                 INSERT INTO profile_blobs (sha256, content, size_bytes, created_at)

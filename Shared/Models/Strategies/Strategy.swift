@@ -12,6 +12,9 @@ public enum StrategyStatus: String, Codable, Sendable {
     case pendingReview = "pending_review"
     case published
     case rejected
+    /// Removed by a moderator, with the reason in `rejectionReason`: hidden from everyone but its
+    /// author and admins, its subscriptions ended, and frozen (nothing can be changed or resubmitted).
+    case takenDown = "taken_down"
 }
 
 /// Changes to a strategy's public listing. On a published strategy they wait for review.
@@ -60,6 +63,7 @@ public struct Strategy: Sendable, Equatable {
     public let description: String
     public let kind: StrategyKind
     public let status: StrategyStatus
+    /// Why moderation rejected the strategy's first publication, or took it down.
     public let rejectionReason: String?
     /// Enabled exchanges in profile order; the first is the default.
     public let exchanges: [String]

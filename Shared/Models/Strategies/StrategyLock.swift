@@ -39,6 +39,14 @@ struct StrategyLock {
         return nil
     }
 
+    /// The row locked for a change its author makes (edit, upload, logo, submission): a
+    /// strategy taken down meanwhile refuses it, whatever the caller checked before.
+    static func lockForEdit(id: String, on connection: PostgresConnection, logger: Logger) async throws -> StrategyLock {
+        guard let locked = try await lock(id: id, on: connection, logger: logger) else { throw StrategyNotFound(id: id) }
+        guard locked.status != .takenDown else { throw StrategyFrozen() }
+        return locked
+    }
+
     /// Writes listing changes to the row. The slug follows the name until the first publication,
     /// then stays: download URLs end with it and bots de-duplicate imports by URL.
     static func apply(_ changes: ListingChanges, to locked: StrategyLock, at date: Date, on connection: PostgresConnection, logger: Logger) async throws {

@@ -31,6 +31,8 @@ public enum ListingSubmission: Sendable, Equatable {
     case nothingToReview
     /// Signal strategies need an exchange and at least one pair before review.
     case incomplete
+    /// Moderation took it down: nothing is reviewed again.
+    case takenDown
 }
 
 /// The `strategies` table and its logos (owned by the profiles service).
@@ -39,7 +41,7 @@ public protocol StrategyRepository: Sendable {
     func create(_ strategy: NewStrategy, at date: Date) async throws -> Strategy
     func find(id: String) async throws -> Strategy?
     /// Applies `changes` to a draft or rejected strategy at once, or keeps them pending review
-    /// on a published one. Nil when there is no such strategy.
+    /// on a published one. Throws `StrategyNotFound`, or `StrategyFrozen` once it was taken down.
     func updateListing(id: String, changes: ListingChanges, at date: Date) async throws -> Strategy?
     /// Sends a signal strategy's listing to review; emits `strategy.listing_submitted`.
     func submitListing(id: String, at date: Date) async throws -> ListingSubmission
@@ -114,10 +116,10 @@ public struct PostgresStrategyRepository: StrategyRepository {
     }
 
     public func updateListing(id: String, changes: ListingChanges, at date: Date) async throws -> Strategy? {
-        let found = try await client.withTransaction(logger: logger) { connection -> Bool in
-            guard let locked = try await StrategyLock.lock(id: id, on: connection, logger: logger) else { return false }
+        try await client.withTransaction(logger: logger) { connection -> Void in
+            let locked = try await StrategyLock.lockForEdit(id: id, on: connection, logger: logger)
             if locked.status == .published {
-                guard changes.hasEdits else { return true }
+                guard changes.hasEdits else { return }
                 let pending = (locked.pendingListing ?? ListingChanges()).merged(with: changes)
                 try await connection.query(
                     "UPDATE strategies SET pending_listing = \(try StrategyLock.json(pending))::jsonb, updated_at = \(date) WHERE id = \(id)",
@@ -126,9 +128,8 @@ public struct PostgresStrategyRepository: StrategyRepository {
             } else {
                 try await StrategyLock.apply(changes, to: locked, at: date, on: connection, logger: logger)
             }
-            return true
         }
-        return found ? try await find(id: id) : nil
+        return try await find(id: id)
     }
 
     public func submitListing(id: String, at date: Date) async throws -> ListingSubmission {
@@ -140,6 +141,8 @@ public struct PostgresStrategyRepository: StrategyRepository {
             let exchanges = pending.exchange.map { [$0] } ?? locked.exchanges
             guard !exchanges.isEmpty, !(pending.pairs ?? locked.pairs).isEmpty else { return .refused(.incomplete) }
             switch locked.status {
+            case .takenDown:
+                return .refused(.takenDown)
             case .pendingReview:
                 return .refused(.alreadyPending)
             case .published:
@@ -199,9 +202,7 @@ public struct PostgresStrategyRepository: StrategyRepository {
 
     public func setLogo(strategyId: String, image: StrategyLogo, at date: Date) async throws {
         try await client.withTransaction(logger: logger) { connection in
-            guard let locked = try await StrategyLock.lock(id: strategyId, on: connection, logger: logger) else {
-                throw StrategyNotFound(id: strategyId)
-            }
+            let locked = try await StrategyLock.lockForEdit(id: strategyId, on: connection, logger: logger)
             let state = locked.status == .published ? "pending" : "current"
             try await connection.query(
                 """
@@ -231,4 +232,10 @@ public struct PostgresStrategyRepository: StrategyRepository {
 public struct StrategyNotFound: Error, CustomStringConvertible {
     public let id: String
     public var description: String { "no strategy \(id)" }
+}
+
+/// A change refused because moderation took the strategy down: that is final.
+public struct StrategyFrozen: Error, CustomStringConvertible {
+    public init() {}
+    public var description: String { "Moderation took this strategy down; it can no longer be changed or submitted." }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Applies moderation outcomes and subscriber counts to strategies, inside the consumer's
+/// Applies moderation outcomes (decisions, take-downs) and subscriber counts to strategies, inside the consumer's
 /// transaction (the inbox claim and these writes commit together). Each step checks the state it
 /// expects, so an outcome that no longer applies (a superseded version, a second delivery under
 /// a new message id) changes nothing.
@@ -14,6 +14,8 @@ public enum StrategyReviews {
             logger.warning("approval for an unknown strategy ignored", metadata: ["strategy": "\(event.strategyId)"])
             return
         }
+        // A take-down is final: a decision delivered after it changes nothing.
+        guard locked.status != .takenDown else { return }
         switch event.subject {
         case .version:
             guard let number = event.version,
@@ -63,6 +65,7 @@ public enum StrategyReviews {
             logger.warning("rejection for an unknown strategy ignored", metadata: ["strategy": "\(event.strategyId)"])
             return
         }
+        guard locked.status != .takenDown else { return }
         if event.subject == .version {
             guard let number = event.version,
                 try await decideVersion(locked.id, number: number, status: .rejected, reason: event.reason, at: date, on: connection, logger: logger)
@@ -91,6 +94,31 @@ public enum StrategyReviews {
                 logger: logger
             )
         }
+    }
+
+    /// A moderator took the strategy down: it becomes `taken_down` with the reason (its author
+    /// reads it), leaves the catalog, and whatever waited for review is dropped. Emits
+    /// `strategy.taken_down`, on which subscriptions end its subscriptions.
+    public static func takeDown(_ event: ModerationStrategyTakenDown, at date: Date, on connection: PostgresConnection, logger: Logger) async throws {
+        guard let locked = try await StrategyLock.lock(id: event.strategyId, on: connection, logger: logger), locked.status != .takenDown else { return }
+        try await connection.query(
+            """
+            UPDATE strategies SET status = 'taken_down', rejection_reason = \(event.reason), pending_listing = NULL, updated_at = \(date)
+            WHERE id = \(locked.id)
+            """,
+            logger: logger
+        )
+        try await connection.query(
+            """
+            UPDATE strategy_versions SET status = 'superseded', decided_at = \(date)
+            WHERE strategy_id = \(locked.id) AND status = 'pending_review'
+            """,
+            logger: logger
+        )
+        try await connection.query(
+            "DELETE FROM strategy_logos WHERE strategy_id = \(locked.id) AND state = 'pending'", logger: logger
+        )
+        try await Outbox.enqueue(StrategyTakenDown(strategyId: locked.id, reason: event.reason), occurredAt: date, on: connection, logger: logger)
     }
 
     /// Adds `delta` (±1) to a strategy's subscriber count, never below zero.

@@ -8,6 +8,8 @@ public struct Subscription: Sendable, Equatable {
         case cancelled
         case expired
         case revoked
+        /// Ended because moderation took the strategy down.
+        case takenDown = "taken_down"
     }
 
     public let id: UUID

@@ -66,8 +66,10 @@ public struct PostgresSubscriptionRepository: SubscriptionRepository {
     public func subscribe(userId: UUID, strategyId: String, at now: Date) async throws -> SubscribeOutcome {
         do {
             return try await client.withTransaction(logger: logger) { connection -> SubscribeOutcome in
+                // FOR SHARE: a take-down waits for this to commit, so the subscription it ends
+                // afterwards includes this one.
                 let published = try await connection.query(
-                    "SELECT 1 FROM strategies WHERE id = \(strategyId) AND status = 'published'", logger: logger
+                    "SELECT 1 FROM strategies WHERE id = \(strategyId) AND status = 'published' FOR SHARE", logger: logger
                 ).containsRows()
                 guard published else { return .notPublished }
                 if let existing = try await activeSubscription(userId: userId, strategyId: strategyId, on: connection) {
@@ -129,7 +131,7 @@ public struct PostgresSubscriptionRepository: SubscriptionRepository {
             case .active?:
                 try await end(id, status: .cancelled, reason: .cancelled, at: now, on: connection)
                 return .cancelled(try await require(id, on: connection))
-            case .expired?, .revoked?:
+            case .expired?, .revoked?, .takenDown?:
                 return .alreadyEnded(try await require(id, on: connection))
             case .cancelled?, nil:
                 return .notFound
@@ -174,6 +176,22 @@ public struct PostgresSubscriptionRepository: SubscriptionRepository {
             }
             return due.count
         }
+    }
+
+    /// Ends every active subscription of a strategy that was taken down, in the caller's
+    /// transaction (the consumer's inbox claim commits with it); emits `subscription.ended`
+    /// with `taken_down` for each. Returns how many ended.
+    @discardableResult
+    public func endAll(ofTakenDown strategyId: String, at now: Date, on connection: PostgresConnection) async throws -> Int {
+        let rows = try await connection.query(
+            "SELECT id FROM subscriptions WHERE strategy_id = \(strategyId) AND status = 'active' FOR UPDATE", logger: logger
+        )
+        var active: [UUID] = []
+        for try await id in rows.decode(UUID.self) { active.append(id) }
+        for id in active {
+            try await end(id, status: .takenDown, reason: .takenDown, at: now, on: connection)
+        }
+        return active.count
     }
 
     // MARK: Steps inside a transaction

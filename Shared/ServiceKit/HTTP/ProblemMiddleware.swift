@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import Models
 import NIOCore
 import PostgresNIO
 
@@ -45,6 +46,10 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 return problem(for: inner, request: request)
             }
             return .unavailable("The database could not complete the request; try again shortly.")
+        case let error as StrategyFrozen:
+            return .conflict(error.description)
+        case is StrategyNotFound:
+            return .notFound("No such strategy.")
         case is NIOTooManyBytesError:
             return .tooLarge(limit: JSONBodyLimits.defaultMaxBytes)
         case is PSQLError, is PostgresDecodingError:
