@@ -345,9 +345,10 @@ def test_admins_see_cases_arrive_live_and_decide(api, browser):
 
     # A case opened after the page loaded appears without a reload.
     author, _ = api.signup("web-reviewed")
-    approved_id = _upload_profile(api, author, f"Live case {uuid.uuid4().hex[:6]}")
+    live_name = f"Live case {uuid.uuid4().hex[:6]}"
+    approved_id = _upload_profile(api, author, live_name)
     row_link = WebDriverWait(browser, 60).until(
-        lambda driver: next((link for link in driver.find_elements(By.CSS_SELECTOR, "#moderation-queue tbody a") if link.text == approved_id), None)
+        lambda driver: next((link for link in driver.find_elements(By.CSS_SELECTOR, "#moderation-queue tbody a") if link.text == live_name), None)
     )
     shot(browser, "moderation-queue")
     row_link.click()
@@ -446,4 +447,72 @@ def test_account_shows_how_to_connect_and_manages_keys(api, browser):
     submit(browser, "Revoke")
     assert "revoked" in browser.find_element(By.CSS_SELECTOR, ".notice").text
     assert requests.get(f"{EDGE}/v1/signals/nosuchthing", headers={"Authorization": f"Bearer {key}"}, timeout=30).status_code == 401
+    submit(browser, "Sign out")
+
+
+def test_a_take_down_hides_the_strategy_ends_subscriptions_and_cuts_followers(api, browser):
+    import asyncio
+
+    from conftest import ADMIN
+    from test_signals import BotFollower
+
+    author_email, author, _ = api.account("web-taken-down")
+    strategy_id = api.signal_strategy(author)
+    name = api.call("GET", f"/v1/strategies/{strategy_id}", expect=200).json()["name"]
+    follower, _ = api.signup("web-taken-down-follower")
+    subscription = api.call("POST", "/v1/subscriptions", token=follower, expect=201, json={"strategyId": strategy_id}).json()
+    device = api.call("POST", "/v1/devices", token=follower, expect=201, json={"name": "bot"}).json()["id"]
+    download = EDGE + subscription["downloadUrl"][subscription["downloadUrl"].index("/d/"):]
+    assert requests.get(download, timeout=30).status_code == 200
+
+    async def scenario():
+        # The follower's bot is connected and subscribed when the admin acts.
+        bot = BotFollower(device)
+        closed = asyncio.Event()
+        bot.client.on_disconnect = lambda client, packet, exc=None: closed.set()
+        await bot.connect()
+        assert await bot.subscribe(f"t/{strategy_id}") == (1,)
+
+        admin_email, admin_password = ADMIN.split(" / ", 1)
+        visit(browser, "/login")
+        fill(browser, {"email": admin_email, "password": admin_password})
+        submit(browser, "Sign in")
+        visit(browser, f"/strategies/{strategy_id}")
+        # A blank reason is refused next to the field, and nothing happens.
+        browser.execute_script("for (const form of document.forms) form.noValidate = true")
+        fill(browser, {"reason": "   "})
+        submit(browser, "Take down")
+        assert browser.find_element(By.ID, "take-down-problem").text
+        assert api.call("GET", f"/v1/strategies/{strategy_id}").status_code == 200
+        fill(browser, {"reason": "Copies another author's paid strategy."})
+        shot(browser, "take-down")
+        submit(browser, "Take down")
+        assert "Taken down" in browser.find_element(By.CSS_SELECTOR, ".notice").text
+
+        # The follower's bot is cut, and its next subscription is refused.
+        await asyncio.wait_for(closed.wait(), 60)
+        await bot.disconnect()
+        again = BotFollower(device)
+        await again.connect()
+        assert await again.subscribe(f"t/{strategy_id}") == (0x80,)
+        await again.disconnect()
+
+    asyncio.run(scenario())
+
+    # Gone from the catalog and its page; the subscription ended, its URL is dead.
+    visit(browser, "/?q=" + requests.utils.quote(name))
+    assert not [card for card in browser.find_elements(By.CSS_SELECTOR, ".card h2 a") if card.text == name]
+    assert requests.get(f"{EDGE}/strategies/{strategy_id}", timeout=30).status_code == 404
+    ended = api.call("GET", f"/v1/subscriptions/{subscription['id']}", token=follower, expect=200).json()
+    assert ended["status"] == "taken_down"
+    assert requests.get(download, timeout=30).status_code == 404
+    api.call("POST", "/v1/subscriptions", token=follower, expect=404, json={"strategyId": strategy_id})
+    submit(browser, "Sign out")
+
+    # The author reads the reason in the Editor, and can no longer change the strategy.
+    _sign_in(browser, author_email)
+    visit(browser, f"/editor/{strategy_id}")
+    assert "Copies another author's paid strategy." in browser.find_element(By.CSS_SELECTOR, "main .problem").text
+    assert not browser.find_elements(By.ID, "edit-name"), "no form for a strategy that cannot change"
+    api.call("PATCH", f"/v1/strategies/{strategy_id}", token=author, expect=409, json={"name": "Back again"})
     submit(browser, "Sign out")
