@@ -184,6 +184,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "WSClient", package: "swift-websocket"),
             ],
             path: "Services/Web",
             // Templates and assets are compiled into the binary: one file to deploy, as every service.

@@ -27,6 +27,7 @@ func buildApplication(
     assets.addRoutes(to: router)
     CatalogPage(kit: kit).addRoutes(to: router)
     StrategyPage(kit: kit).addRoutes(to: router)
+    LiveSignals(kit: kit, logger: runtime.logger).addRoutes(to: router)
     SubscriptionsPage(kit: kit).addRoutes(to: router)
     EditorPages(kit: kit).addRoutes(to: router)
     ModerationPages(kit: kit).addRoutes(to: router)

@@ -169,7 +169,22 @@ def test_a_signal_strategy_shows_its_identifier_and_to_subscribers_its_signals(a
     history = browser.find_element(By.CSS_SELECTOR, "section.signals")
     assert "create buy BTC/USDT 5%" in history.text
     assert head["hash"] in history.text and "signal 1" in history.text
+    WebDriverWait(browser, 30).until(lambda driver: "live" in driver.find_element(By.CSS_SELECTOR, ".live-state").text)
+
+    # The author's next signal appears on the open page without a reload, with the new head.
+    cancel = dict(bundle["signals"][0], content=dict(bundle["signals"][0]["content"], action="cancel", order_id="o-1"))
+    second = api.call("POST", f"/v1/signals/{strategy_id}", token=key, expect=202, json=dict(bundle, signals=[cancel])).json()
+    WebDriverWait(browser, 30).until(lambda driver: driver.find_elements(By.CSS_SELECTOR, ".signal-list li[value='2']"))
+    assert "cancel buy BTC/USDT" in browser.find_element(By.CSS_SELECTOR, ".signal-list li[value='2']").text
+    assert browser.find_element(By.CSS_SELECTOR, ".head-hash").text == second["hash"]
+    assert [item.get_attribute("value") for item in browser.find_elements(By.CSS_SELECTOR, ".signal-list li")] == ["2", "1"]
     shot(browser, "signal-strategy")
+
+    # Cancelling ends the feed: the page says so.
+    subscription = next(s for s in api.call("GET", "/v1/subscriptions", token=api.login(email, PASSWORD), expect=200).json()["items"]
+                        if s["strategyId"] == strategy_id)
+    api.call("DELETE", f"/v1/subscriptions/{subscription['id']}", token=api.login(email, PASSWORD), expect=200)
+    WebDriverWait(browser, 30).until(lambda driver: "access ended" in driver.find_element(By.CSS_SELECTOR, ".live-state").text)
     submit(browser, "Sign out")
 
 

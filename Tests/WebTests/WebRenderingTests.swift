@@ -93,4 +93,34 @@ struct WebSessionStoreTests {
             #expect(try await store.find(cookieHash: cookie.hash, at: now) == nil)
         }
     }
+
+    @Test("the live feed: relay frames become signal events with the page's summary; access ending ends the feed; the stream URL follows the API's scheme")
+    func liveSignalFrames() throws {
+        let frame = """
+            {"type":"signal","record":{"strategyId":"abcdefghij","seq":7,"hash":"\(String(repeating: "ab", count: 32))","prevHash":"x",
+            "receivedAt":"2026-12-01T10:00:00Z","envelope":{"t":"t","v":"1.0.0","u":"u1","s":{"identifier":"abcdefghij","signals":[
+            {"topic":"orders","content":{"action":"create","side":"buy","symbol":"BTC/USDT","target_amount":"5%"}}]}}}}
+            """
+        guard case .signal(let event) = LiveSignals.translate(frame) else { Issue.record("not a signal event"); return }
+        let text = String(buffer: event)
+        #expect(text.hasPrefix("id: 7\nevent: signal\ndata: "))
+        #expect(text.hasSuffix("\n\n"))
+        let data = try #require(text.split(separator: "\n").first { $0.hasPrefix("data: ") }?.dropFirst(6))
+        let fields = try #require(try JSONSerialization.jsonObject(with: Data(data.utf8)) as? [String: Any])
+        #expect(fields["seq"] as? Int == 7)
+        #expect(fields["summary"] as? String == "create buy BTC/USDT 5%")
+        #expect(fields["hash"] as? String == String(repeating: "ab", count: 32))
+        guard case .ended = LiveSignals.translate(#"{"type":"unsubscribed","strategyId":"abcdefghij","reason":"subscription_ended"}"#) else {
+            Issue.record("unsubscribed does not end the feed"); return
+        }
+        guard case .ended = LiveSignals.translate(#"{"type":"error","strategyId":"abcdefghij","code":"not_entitled","message":"no"}"#) else {
+            Issue.record("a refusal does not end the feed"); return
+        }
+        guard case .ignored = LiveSignals.translate(#"{"type":"subscribed","strategyId":"abcdefghij","headSeq":3}"#) else {
+            Issue.record("subscribed is forwarded"); return
+        }
+        guard case .ignored = LiveSignals.translate("not json") else { Issue.record("garbage is forwarded"); return }
+        #expect(LiveSignals.streamURL(apiBaseURL: "http://edge:8080") == "ws://edge:8080/v1/signals/stream")
+        #expect(LiveSignals.streamURL(apiBaseURL: "https://astrolab.example") == "wss://astrolab.example/v1/signals/stream")
+    }
 }

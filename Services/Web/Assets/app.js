@@ -51,3 +51,31 @@ if (queue && "EventSource" in window) {
     removeRows("data-strategy-id", JSON.parse(message.data).data.strategyId);
   });
 }
+
+// A subscriber's strategy page adds new signals as the author's bot emits them (the web app
+// follows the relay's WebSocket stream for it and forwards server-sent events).
+const signals = document.querySelector("section.signals[data-live]");
+if (signals && "EventSource" in window) {
+  const list = signals.querySelector(".signal-list");
+  const state = signals.querySelector(".live-state");
+  const feed = new EventSource(signals.dataset.live);
+  feed.addEventListener("open", () => { state.textContent = " · live"; });
+  feed.addEventListener("signal", (message) => {
+    const signal = JSON.parse(message.data);
+    if (list.querySelector(`li[value="${signal.seq}"]`)) return;
+    const item = document.createElement("li");
+    item.value = signal.seq;
+    const time = document.createElement("time");
+    time.textContent = signal.received;
+    item.append(time, ` ${signal.summary}`);
+    list.prepend(item);
+    while (list.children.length > 20) list.lastElementChild.remove();
+    signals.querySelector(".head-seq").textContent = signal.seq;
+    signals.querySelector(".head-hash").textContent = signal.hash;
+    signals.querySelector(".empty")?.remove();
+  });
+  feed.addEventListener("ended", () => {
+    feed.close();
+    state.textContent = " · no longer live: your access ended";
+  });
+}
