@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 import requests
+import requests.adapters
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -204,6 +205,49 @@ def test_sign_in_mistakes_keep_what_was_typed(api, browser):
     submit(browser, "Create the account")
     assert "at least 10" in browser.find_element(By.ID, "password-problem").text
     assert browser.find_element(By.NAME, "displayName").get_attribute("value") == "Short"
+
+
+class _FromAddress(requests.adapters.HTTPAdapter):
+    """Connections that leave from another loopback address: another browser, as the edge sees it."""
+
+    def __init__(self, address):
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+def _browser_session(address=None):
+    session = requests.Session()
+    if address:
+        session.mount("http://", _FromAddress(address))
+    page = session.get(f"{EDGE}/login", timeout=30)
+    return session, page.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+
+
+def test_the_login_throttle_counts_each_browser_not_the_web_app(api):
+    import random
+    import urllib.parse
+
+    if urllib.parse.urlparse(EDGE).hostname != "127.0.0.1":
+        pytest.skip("needs the edge on loopback, to send from other loopback addresses")
+    email, _, _ = api.account("web-throttle")
+    # One browser fails 100 sign-ins (each for another address, so no account's own limit is
+    # reached): from then on that browser is refused...
+    address = f"127.{random.randint(1, 254)}.{random.randint(1, 254)}.{random.randint(2, 254)}"
+    noisy, csrf = _browser_session(address)
+    for attempt in range(100):
+        failed = noisy.post(f"{EDGE}/login", data={"csrf": csrf, "email": f"nobody-{uuid.uuid4().hex[:8]}@example.com",
+                                                   "password": "not the password"}, allow_redirects=False, timeout=60)
+        assert failed.status_code == 401, f"attempt {attempt + 1}: {failed.status_code}"
+    refused = noisy.post(f"{EDGE}/login", data={"csrf": csrf, "email": email, "password": PASSWORD}, allow_redirects=False, timeout=60)
+    assert refused.status_code == 429 and "text/html" in refused.headers["Content-Type"]
+    # ...and every other browser still signs in through the same web app.
+    other, other_csrf = _browser_session()
+    signed_in = other.post(f"{EDGE}/login", data={"csrf": other_csrf, "email": email, "password": PASSWORD}, allow_redirects=False, timeout=60)
+    assert signed_in.status_code == 303
 
 
 def test_forms_without_their_csrf_token_or_for_others_change_nothing(api):

@@ -6,7 +6,7 @@ set -euo pipefail
 source /deploy/lib/edge.sh
 state=/tmp/edge
 mkdir -p "$state/tmp"
-astrolab_render_edge /deploy/nginx/edge.conf.template "$state/nginx.conf" "$state" "0.0.0.0:8080" "0.0.0.0:1883" /docs \
+astrolab_render_edge /deploy/nginx/edge.conf.template "$state/nginx.conf" "$state" "0.0.0.0:8080" "0.0.0.0:8079" "0.0.0.0:1883" /docs \
     "ACCOUNTS_SERVERS=accounts:8081" "PROFILES_SERVERS=profiles:8082" "MODERATION_SERVERS=moderation:8083" \
     "SUBSCRIPTIONS_SERVERS=subscriptions:8084" "SIGNAL_RELAY_SERVERS=signal-relay:8085" "WEB_SERVERS=web:8086" \
     "MQTT_SERVERS=signal-relay:1883"

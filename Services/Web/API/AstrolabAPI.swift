@@ -39,9 +39,13 @@ struct AstrolabAPI: Sendable {
         try await send(.GET, path, token: token, body: nil, contentType: nil)
     }
 
-    func post(_ path: String, token: String?, json: [String: any Sendable & Encodable]? = nil) async throws -> Answer {
+    /// `clientAddress`: the browser's, for what the API counts per client (sign-in attempts); the
+    /// edge's internal entrance believes it.
+    func post(_ path: String, token: String?, json: [String: any Sendable & Encodable]? = nil, clientAddress: String? = nil) async throws -> Answer {
         let body = try json.map { try JSONEncoder().encode(JSONObject($0)) }
-        return try await send(.POST, path, token: token, body: body.map { ByteBuffer(data: $0) }, contentType: json == nil ? nil : "application/json")
+        return try await send(
+            .POST, path, token: token, body: body.map { ByteBuffer(data: $0) }, contentType: json == nil ? nil : "application/json", clientAddress: clientAddress
+        )
     }
 
     func patch(_ path: String, token: String?, json: [String: any Sendable & Encodable]) async throws -> Answer {
@@ -58,10 +62,13 @@ struct AstrolabAPI: Sendable {
         try await send(.DELETE, path, token: token, body: nil, contentType: nil)
     }
 
-    private func send(_ method: HTTPMethod, _ path: String, token: String?, body: ByteBuffer?, contentType: String?) async throws -> Answer {
+    private func send(
+        _ method: HTTPMethod, _ path: String, token: String?, body: ByteBuffer?, contentType: String?, clientAddress: String? = nil
+    ) async throws -> Answer {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let clientAddress { request.headers.add(name: "X-Real-IP", value: clientAddress) }
         if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
         if let body { request.body = .bytes(body) }
         let response = try await client.execute(request, timeout: .seconds(15))

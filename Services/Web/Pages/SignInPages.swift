@@ -17,14 +17,15 @@ struct SignInPages: Sendable {
         let displayNameProblem: String?
     }
 
-    func addRoutes(to router: Router<some RequestContext>) {
+    /// `AppRequestContext`: its `clientAddress` (the browser, as the edge says) goes with sign-ins.
+    func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/login") { request, _ in
             kit.page("signin", title: "Sign in", Self.view(next: request.formQuery["next"]), for: request, session: try await kit.sessions.current(request))
         }
-        router.post("/login") { request, _ in
+        router.post("/login") { request, context in
             let form = try await kit.form(request)
             let email = form["email"] ?? ""
-            switch try await kit.sessions.signIn(email: email, password: form["password"] ?? "") {
+            switch try await kit.sessions.signIn(email: email, password: form["password"] ?? "", clientAddress: context.clientAddress) {
             case .success(let cookie):
                 var response = PageKit.redirect(Self.safeNext(form["next"]))
                 response.setCookie(cookie)
@@ -37,10 +38,12 @@ struct SignInPages: Sendable {
         router.get("/register") { request, _ in
             kit.page("register", title: "Create an account", Self.view(next: nil), for: request, session: try await kit.sessions.current(request))
         }
-        router.post("/register") { request, _ in
+        router.post("/register") { request, context in
             let form = try await kit.form(request)
             let (email, password, name) = (form["email"] ?? "", form["password"] ?? "", form["displayName"] ?? "")
-            let answer = try await kit.api.post("/v1/auth/register", token: nil, json: ["email": email, "password": password, "displayName": name])
+            let answer = try await kit.api.post(
+                "/v1/auth/register", token: nil, json: ["email": email, "password": password, "displayName": name], clientAddress: context.clientAddress
+            )
             guard answer.isSuccess else {
                 let problem = answer.problem
                 let view = View(
@@ -50,7 +53,7 @@ struct SignInPages: Sendable {
                 )
                 return kit.page("register", title: "Create an account", view, for: request, session: nil, status: Self.status(problem))
             }
-            switch try await kit.sessions.signIn(email: email, password: password) {
+            switch try await kit.sessions.signIn(email: email, password: password, clientAddress: context.clientAddress) {
             case .success(let cookie):
                 var response = PageKit.redirect("/")
                 response.setCookie(cookie)

@@ -54,8 +54,9 @@ struct WebSessions: Sendable {
     }
 
     /// Logs in with the API; the cookie to set on success, the API's problem otherwise.
-    func signIn(email: String, password: String) async throws -> Result<Cookie, APIProblem> {
-        let login = try await api.post("/v1/auth/login", token: nil, json: ["email": email, "password": password])
+    /// Signs in for the browser at `clientAddress`, which the login throttle counts (not the web app's own).
+    func signIn(email: String, password: String, clientAddress: String) async throws -> Result<Cookie, APIProblem> {
+        let login = try await api.post("/v1/auth/login", token: nil, json: ["email": email, "password": password], clientAddress: clientAddress)
         guard login.isSuccess else { return .failure(login.problem) }
         let tokens = try login.decode(TokenPairData.self)
         let me = try await api.get("/v1/me", token: tokens.accessToken)
