@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
+import Models
 
 /// `astrolab-admin moderation …`: review cases from the terminal.
 struct ModerationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "moderation",
-        abstract: "Review strategies: watch events, list, show, approve and reject cases.",
-        subcommands: [WatchCommand.self, ListCommand.self, ShowCommand.self, ApproveCommand.self, RejectCommand.self]
+        abstract: "Review strategies: watch events, list, show, approve and reject cases; take published strategies down.",
+        subcommands: [WatchCommand.self, ListCommand.self, ShowCommand.self, ApproveCommand.self, RejectCommand.self, TakeDownCommand.self]
     )
 }
 
@@ -101,5 +102,27 @@ struct RejectCommand: AsyncParsableCommand {
         var api = try options.api()
         let body = try await api.call("POST", "/v1/moderation/cases/\(try CaseSummary.validated(id))/reject", json: ["reason": reason])
         print(options.json ? String(decoding: body, as: UTF8.self) : try JSONDecoder().decode(CaseSummary.self, from: body).summaryLine)
+    }
+}
+
+struct TakeDownCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "take-down",
+        abstract: "Take a published strategy down for good: hidden, its subscriptions ended, its followers cut."
+    )
+
+    @OptionGroup var options: APIOptions
+
+    @Argument(help: "The strategy id.")
+    var strategyId: String
+
+    @Option(help: "Why, in words the author can act on.")
+    var reason: String
+
+    func run() async throws {
+        guard StrategyID.isValid(strategyId) else { throw ValidationError("\(strategyId) is not a strategy id.") }
+        var api = try options.api()
+        let body = try await api.call("POST", "/v1/moderation/strategies/\(strategyId)/take-down", json: ["reason": reason])
+        print(options.json ? String(decoding: body, as: UTF8.self) : "taken down: \(strategyId)  reason: \(reason)")
     }
 }

@@ -21,6 +21,9 @@ enum ModerationEventLine {
         case ModerationCaseRejected.type:
             guard let event = try? envelope.payload(as: ModerationCaseRejected.self) else { return fallback(envelope) }
             text = "case rejected  \(event.strategyId) \(subject(event.subject, event.version))  case \(id(event.caseId)) by \(id(event.moderatorId))  reason: \(event.reason)"
+        case ModerationStrategyTakenDown.type:
+            guard let event = try? envelope.payload(as: ModerationStrategyTakenDown.self) else { return fallback(envelope) }
+            text = "taken down     \(event.strategyId) by \(id(event.moderatorId))  reason: \(event.reason)"
         default:
             return fallback(envelope)
         }
