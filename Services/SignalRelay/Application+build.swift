@@ -17,11 +17,15 @@ func buildApplication(
     let verificationKeys = try await runtime.makeVerificationKeys()
     let router = runtime.makeRouter(verificationKeys: verificationKeys, clock: clock)
     let strategies = PostgresStrategyRepository(client: database, logger: log)
-    let hub = RelayHub(broker: runtime.broker, logger: log)
+    let hub = RelayHub(broker: runtime.broker, database: database, logger: log)
     let ingest = SignalIngest(
         database: database, logger: log,
-        limiter: EmitRateLimiter(ratePerSecond: configuration.emitRatePerSecond, burst: configuration.emitBurst), clock: clock
+        limiter: EmitRateLimiter(ratePerSecond: configuration.emitRatePerSecond, burst: configuration.emitBurst), clock: clock,
+        commitTimeout: configuration.emitCommitTimeout
     )
+
+    let resumeStore = PostgresMQTTResumeStore(client: database, logger: log)
+    let resumeBook = MQTTResumeBook(store: resumeStore, interval: configuration.mqttResumeFlushInterval, clock: clock, logger: log)
 
     // The stream route comes first: `/v1/signals/{strategyId}` would also match `stream`.
     let followers = FollowerSocket(hub: hub, database: database, strategies: strategies, buffer: configuration.followerBuffer, clock: clock, logger: log)
@@ -36,10 +40,14 @@ func buildApplication(
         },
         services: [
             RelayConsumers(hub: hub, broker: runtime.broker, logger: log),
+            LogGapFiller(hub: hub, database: database, interval: configuration.gapCheckInterval, logger: log),
+            resumeBook,
             MQTTListener(
                 host: configuration.mqttHost, port: configuration.mqttPort, hub: hub, ingest: ingest, database: database,
                 buffer: configuration.followerBuffer, inflightWindow: configuration.mqttInflightWindow,
-                connectTimeout: configuration.mqttConnectTimeout, clock: clock, logger: log,
+                connectTimeout: configuration.mqttConnectTimeout,
+                resume: MQTTResumePolicy(window: configuration.mqttResumeWindow, maxRecords: Int64(configuration.mqttResumeMaxRecords), store: resumeStore),
+                resumeBook: resumeBook, clock: clock, logger: log,
                 onBound: onMQTTBound
             ),
         ]

@@ -16,6 +16,17 @@ struct SignalRelayConfiguration: Sendable {
     var mqttInflightWindow: Int
     /// How long a new MQTT connection may take to send a complete CONNECT (a slow-loris guard).
     var mqttConnectTimeout: Duration
+    /// How often the log heads of followed strategies are compared with what was delivered
+    /// (`LogGapFiller`): a committed record reaches followers within about twice this.
+    var gapCheckInterval: Duration
+    /// How long an emit may wait for the log (the database) before it is answered 503.
+    var emitCommitTimeout: Duration
+    /// A re-subscribing MQTT device is sent what it missed, if younger than this and at most
+    /// `mqttResumeMaxRecords` records (`MQTTResumePolicy`).
+    var mqttResumeWindow: Duration
+    var mqttResumeMaxRecords: Int
+    /// How often MQTT resume points are written to the database.
+    var mqttResumeFlushInterval: Duration
 
     init(environment env: EnvironmentReader = EnvironmentReader()) throws {
         service = try ServiceConfiguration(environment: env, defaultPort: 8085)
@@ -26,5 +37,10 @@ struct SignalRelayConfiguration: Sendable {
         followerBuffer = try env.int("FOLLOWER_BUFFER", default: 1024, range: 16...1_000_000)
         mqttInflightWindow = try env.int("MQTT_INFLIGHT_WINDOW", default: 64, range: 1...65535)
         mqttConnectTimeout = .milliseconds(try env.int("MQTT_CONNECT_TIMEOUT_MS", default: 10_000, range: 1...600_000))
+        gapCheckInterval = .milliseconds(try env.int("GAP_CHECK_INTERVAL_MS", default: 500, range: 10...60_000))
+        emitCommitTimeout = .milliseconds(try env.int("EMIT_COMMIT_TIMEOUT_MS", default: 2000, range: 50...60_000))
+        mqttResumeWindow = .seconds(try env.int("MQTT_RESUME_WINDOW_SECONDS", default: 60, range: 0...86_400))
+        mqttResumeMaxRecords = try env.int("MQTT_RESUME_MAX_RECORDS", default: 1000, range: 0...100_000)
+        mqttResumeFlushInterval = .milliseconds(try env.int("MQTT_RESUME_FLUSH_MS", default: 1000, range: 10...60_000))
     }
 }

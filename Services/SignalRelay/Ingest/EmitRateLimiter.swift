@@ -30,4 +30,12 @@ actor EmitRateLimiter {
         if buckets.count > 10_000 { buckets = buckets.filter { $0.value.tokens < burst } }
         return nil
     }
+
+    /// Returns the token of a signal that was not stored (the log was unavailable, or failed):
+    /// a bot retrying through a database outage must not find its rate used up by it.
+    func giveBack(_ strategyId: String) {
+        guard var bucket = buckets[strategyId] else { return }
+        bucket.tokens = min(burst, bucket.tokens + 1)
+        buckets[strategyId] = bucket
+    }
 }

@@ -4,9 +4,12 @@ import Models
 import NIOPosix
 import OctoBotFormats
 import PostgresNIO
+import ServiceKit
 
 /// Accepts signals for the log, the same way from HTTP and from an author's MQTT device:
-/// validate (off the event loops), rate-limit per strategy, append in one transaction.
+/// validate (off the event loops), rate-limit per strategy, append in one transaction, all
+/// within `commitTimeout` of the request's start: a bot is told at once when the log cannot be
+/// written, instead of waiting on a database that does not answer.
 struct SignalIngest: Sendable {
     enum Outcome: Sendable {
         case appended(SignalRecord)
@@ -14,14 +17,23 @@ struct SignalIngest: Sendable {
         case conflict
         case rateLimited(retryAfter: Double)
         case rejected(SignalRejected)
+        /// The log could not be written in time: nothing is promised (a retry with the same `u`
+        /// answers with the record if the commit happened after all).
+        case unavailable
     }
 
     let database: PostgresClient
     let logger: Logger
     let limiter: EmitRateLimiter
     let clock: any WallClock
+    let commitTimeout: Duration
 
-    func ingest(_ bytes: [UInt8], strategyId: String) async throws -> Outcome {
+    /// The deadline of a request that starts now.
+    func deadline() -> Deadline {
+        Deadline(after: commitTimeout)
+    }
+
+    func ingest(_ bytes: [UInt8], strategyId: String, by deadline: Deadline) async throws -> Outcome {
         let envelope: SignalEnvelope
         do {
             envelope = try await NIOThreadPool.singleton.runIfActive {
@@ -31,7 +43,20 @@ struct SignalIngest: Sendable {
             return .rejected(rejected)
         }
         if let wait = await limiter.take(strategyId) { return .rateLimited(retryAfter: wait) }
-        switch try await SignalLog.append(envelope, to: strategyId, at: clock.now(), client: database, logger: logger) {
+        let (database, logger, now) = (self.database, self.logger, clock.now())
+        let appended: AppendOutcome?
+        do {
+            appended = try await deadline.run { try await SignalLog.append(envelope, to: strategyId, at: now, client: database, logger: logger) }
+        } catch {
+            await limiter.giveBack(strategyId)
+            throw error
+        }
+        guard let appended else {
+            // Not stored (as far as anyone knows): it must not count against the author's rate.
+            await limiter.giveBack(strategyId)
+            return .unavailable
+        }
+        switch appended {
         case .appended(let record):
             RelayMetrics.signalIngested()
             return .appended(record)

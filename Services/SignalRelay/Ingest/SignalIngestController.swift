@@ -13,14 +13,21 @@ struct SignalIngestController: Sendable {
     let ingest: SignalIngest
     let strategies: any StrategyRepository
 
+    /// 503 with `Retry-After`: the log could not be written within the deadline.
+    static let unavailable = ProblemDetails.unavailable("The signal log cannot be written right now; nothing was stored. Send the same signal (same u) again shortly.")
+
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post(":strategyId") { request, context in
             guard let identity = context.identity else {
                 throw ProblemDetails.unauthorized("Send Authorization: Bearer <API key with signals:emit>.")
             }
-            guard let strategyId = context.parameters.get("strategyId"), StrategyID.isValid(strategyId),
-                let strategy = try await strategies.find(id: strategyId)
-            else { throw ProblemDetails.notFound("No such strategy.") }
+            let deadline = ingest.deadline()
+            guard let strategyId = context.parameters.get("strategyId"), StrategyID.isValid(strategyId) else {
+                throw ProblemDetails.notFound("No such strategy.")
+            }
+            let strategies = self.strategies
+            guard let found = try await deadline.run({ try await strategies.find(id: strategyId) }) else { throw Self.unavailable }
+            guard let strategy = found else { throw ProblemDetails.notFound("No such strategy.") }
             guard case .apiKey(_, let scopes, let strategyIds) = identity.credential, scopes.contains(.signalsEmit) else {
                 throw ProblemDetails.forbidden("Emitting needs an API key with the signals:emit scope.")
             }
@@ -34,13 +41,15 @@ struct SignalIngestController: Sendable {
                 throw ProblemDetails.unsupportedMediaType("Send the envelope as application/json.")
             }
             let body = try await request.collectBody(upTo: Self.maxBodyBytes)
-            switch try await ingest.ingest(Array(body.readableBytesView), strategyId: strategyId) {
+            switch try await ingest.ingest(Array(body.readableBytesView), strategyId: strategyId, by: deadline) {
             case .appended(let record):
                 return EditedResponse(status: .accepted, response: AcceptedSignal(record))
             case .duplicate(let record):
                 return EditedResponse(status: .ok, response: AcceptedSignal(record))
             case .conflict:
                 throw ProblemDetails.conflict("A different signal was already sent with this message id (u).")
+            case .unavailable:
+                throw Self.unavailable
             case .rateLimited(let wait):
                 throw ProblemDetails.tooManyRequests(retryAfterSeconds: Int(wait.rounded(.up)), detail: "Too many signals for this strategy; slow down.")
             case .rejected(let rejected):

@@ -22,6 +22,8 @@ struct MQTTListener: Service {
     let buffer: Int
     let inflightWindow: Int
     let connectTimeout: Duration
+    let resume: MQTTResumePolicy
+    let resumeBook: MQTTResumeBook
     let clock: any WallClock
     let logger: Logger
     /// Told the port once bound (tests listen on port 0).
@@ -31,7 +33,8 @@ struct MQTTListener: Service {
         let context = MQTTSession.Context(
             hub: hub, ingest: ingest, database: database, strategies: PostgresStrategyRepository(client: database, logger: logger),
             devices: PostgresDeviceRepository(client: database, logger: logger), users: PostgresUserRepository(client: database, logger: logger),
-            buffer: buffer, inflightWindow: inflightWindow, connectTimeout: connectTimeout, clock: clock, logger: logger
+            buffer: buffer, inflightWindow: inflightWindow, connectTimeout: connectTimeout, resume: resume, resumeBook: resumeBook,
+            clock: clock, logger: logger
         )
         try await cancelWhenGracefulShutdown {
             try await withThrowingDiscardingTaskGroup { group in

@@ -21,6 +21,8 @@ final class MQTTSession: Sendable {
         let buffer: Int
         let inflightWindow: Int
         let connectTimeout: Duration
+        let resume: MQTTResumePolicy
+        let resumeBook: MQTTResumeBook
         let clock: any WallClock
         let logger: Logger
     }
@@ -199,8 +201,12 @@ final class MQTTSession: Sendable {
             )
             try await context.hub.add(subscription, strategyId: strategyId)
             let head = try await SignalLog.head(of: strategyId, client: context.database, logger: context.logger)
+            // A device seen before resumes after what it acknowledged; a new one starts live.
+            let key = ResumeKey(deviceId: current.device.id, strategyId: strategyId)
+            let start = try await context.resume.start(for: key, head: head.seq, now: context.clock.now(), database: context.database, logger: context.logger)
+            context.resumeBook.note(key, ackedThrough: start)
             let task = Task { [weak self, context] in
-                await subscription.pump(after: head.seq, database: context.database, logger: context.logger) { record in
+                await subscription.pump(after: start, database: context.database, logger: context.logger) { record in
                     self?.enqueue(.record(record)) ?? false
                 }
             }
@@ -233,10 +239,13 @@ final class MQTTSession: Sendable {
             payload = Array(inflated.readableBytesView)
         }
         do {
-            switch try await context.ingest.ingest(payload, strategyId: strategyId) {
+            switch try await context.ingest.ingest(payload, strategyId: strategyId, by: context.ingest.deadline()) {
             case .appended, .duplicate: break
             case .conflict, .rateLimited, .rejected(_):
                 context.logger.info("MQTT signal refused", metadata: ["strategy": "\(strategyId)", "device": "\(current.device.id)"])
+            case .unavailable:
+                context.logger.warning("MQTT signal not stored: the log is unavailable", metadata: ["strategy": "\(strategyId)"])
+                return false  // no PUBACK: the bot sends it again after reconnecting
             }
         } catch {
             context.logger.warning("MQTT signal could not be stored", metadata: ["error": "\(error)"])
@@ -249,12 +258,13 @@ final class MQTTSession: Sendable {
     /// The only writer of the connection: control packets at once, records as QoS 1 PUBLISH
     /// within the in-flight window (the rest wait, bounded by the outgoing queue).
     private func write(to outbound: NIOAsyncChannelOutboundWriter<MQTTPacket>) async {
-        var inflight: [UInt16: Date?] = [:]
+        var inflight: [UInt16: (strategyId: String, seq: Int64, committedAt: Date?)] = [:]
         var waiting: [LiveRecord] = []
         var nextId: UInt16 = 0
+        var acks = AckTracker()
         func send(_ record: LiveRecord) async throws {
             repeat { nextId = nextId &+ 1 } while nextId == 0 || inflight[nextId] != nil
-            inflight[nextId] = record.receivedAt
+            inflight[nextId] = (record.strategyId, record.seq, record.receivedAt)
             try await outbound.write(.publish(.init(topic: "t/\(record.strategyId)", qos: 1, retain: false, duplicate: false, packetId: nextId, payload: record.envelope)))
         }
         do {
@@ -263,10 +273,13 @@ final class MQTTSession: Sendable {
                 case .control(let packet):
                     try await outbound.write(packet)
                 case .record(let record):
+                    acks.handed(record.strategyId, seq: record.seq)
                     if inflight.count < context.inflightWindow { try await send(record) } else { waiting.append(record) }
                 case .acknowledged(let packetId):
-                    if let sentAt = inflight.removeValue(forKey: packetId), let committed = sentAt {
-                        RelayMetrics.acknowledged(committedAt: committed, now: context.clock.now())
+                    if let sent = inflight.removeValue(forKey: packetId) {
+                        if let committed = sent.committedAt { RelayMetrics.acknowledged(committedAt: committed, now: context.clock.now()) }
+                        let point = acks.acknowledged(sent.strategyId, seq: sent.seq)
+                        if let deviceId = identity.withLock({ $0?.device.id }) { context.resumeBook.note(ResumeKey(deviceId: deviceId, strategyId: sent.strategyId), ackedThrough: point) }
                     }
                     while inflight.count < context.inflightWindow, !waiting.isEmpty { try await send(waiting.removeFirst()) }
                 }

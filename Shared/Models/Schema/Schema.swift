@@ -11,6 +11,7 @@ public enum Schema {
         Migration0008BotRegistry.migration,
         Migration0009WebSessions.migration,
         Migration0010TakeDowns.migration,
+        Migration0011MQTTResume.migration,
     ]
 
     /// The version this build needs; services refuse to start on an older database.

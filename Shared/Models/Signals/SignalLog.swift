@@ -89,6 +89,17 @@ public enum SignalLog {
         return records
     }
 
+    /// The head seq of each of `strategyIds` that has a log (one query, however many).
+    public static func headSeqs(of strategyIds: [String], client: PostgresClient, logger: Logger) async throws -> [String: Int64] {
+        var heads: [String: Int64] = [:]
+        for try await (strategyId, seq) in try await client.query(
+            "SELECT strategy_id, seq FROM signal_heads WHERE strategy_id = ANY(\(strategyIds))", logger: logger
+        ).decode((String, Int64).self) {
+            heads[strategyId] = seq
+        }
+        return heads
+    }
+
     public static func head(of strategyId: String, client: PostgresClient, logger: Logger) async throws -> SignalHead {
         for try await (seq, hash) in try await client.query(
             "SELECT seq, hash FROM signal_heads WHERE strategy_id = \(strategyId)", logger: logger
