@@ -19,7 +19,8 @@ struct SignalRelayConfiguration: Sendable {
     /// How often the log heads of followed strategies are compared with what was delivered
     /// (`LogGapFiller`): a committed record reaches followers within about twice this.
     var gapCheckInterval: Duration
-    /// How long an emit may wait for the log (the database) before it is answered 503.
+    /// How long an emit may wait for the log (the database) before it is answered 503. With the
+    /// API key lookup's own bound (`CREDENTIAL_LOOKUP_TIMEOUT_MS`, 1 s), an emit is answered within 2 s.
     var emitCommitTimeout: Duration
     /// A re-subscribing MQTT device is sent what it missed, if younger than this and at most
     /// `mqttResumeMaxRecords` records (`MQTTResumePolicy`).
@@ -38,7 +39,7 @@ struct SignalRelayConfiguration: Sendable {
         mqttInflightWindow = try env.int("MQTT_INFLIGHT_WINDOW", default: 64, range: 1...65535)
         mqttConnectTimeout = .milliseconds(try env.int("MQTT_CONNECT_TIMEOUT_MS", default: 10_000, range: 1...600_000))
         gapCheckInterval = .milliseconds(try env.int("GAP_CHECK_INTERVAL_MS", default: 500, range: 10...60_000))
-        emitCommitTimeout = .milliseconds(try env.int("EMIT_COMMIT_TIMEOUT_MS", default: 2000, range: 50...60_000))
+        emitCommitTimeout = .milliseconds(try env.int("EMIT_COMMIT_TIMEOUT_MS", default: 1000, range: 50...60_000))
         mqttResumeWindow = .seconds(try env.int("MQTT_RESUME_WINDOW_SECONDS", default: 60, range: 0...86_400))
         mqttResumeMaxRecords = try env.int("MQTT_RESUME_MAX_RECORDS", default: 1000, range: 0...100_000)
         mqttResumeFlushInterval = .milliseconds(try env.int("MQTT_RESUME_FLUSH_MS", default: 1000, range: 10...60_000))

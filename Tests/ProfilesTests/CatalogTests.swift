@@ -77,6 +77,34 @@ struct CatalogTests {
         }
     }
 
+    @Test("strategies published within one millisecond, two at the same microsecond, page without gap or repeat, for both sorts")
+    func subMillisecondPagination() async throws {
+        let harness = try await ProfilesHarness.make()
+        try await harness.app().test(.router) { client in
+            let author = try await harness.user("Author")
+            var ids: [String] = []
+            for step in [0.000_1, 0, 0.000_3, 0.000_001, 0.000_2] {
+                let id = try await client.createStrategyId(author, name: "Strategy \(ids.count)", kind: "signals", exchange: "binance", pairs: ["BTC/USDT"])
+                #expect(try await client.send(.post, "/v1/strategies/\(id)/submit", token: author.token).status == .ok)
+                try await harness.approveDirectly(id, subject: .listing)
+                harness.clock.advance(by: step)
+                ids.append(id)
+            }
+            for sort in ["newest", "popular"] {
+                let whole = try self.ids(await client.send(.get, "/v1/catalog?sort=\(sort)&limit=100"))
+                #expect(Set(whole) == Set(ids))
+                var seen: [String] = []
+                var cursor: String?
+                repeat {
+                    let page = try await client.send(.get, "/v1/catalog?sort=\(sort)&limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""))
+                    seen += try self.ids(page)
+                    cursor = try page.jsonObject()["nextCursor"] as? String
+                } while cursor != nil
+                #expect(seen == whole, "sort \(sort): pages repeat or skip")
+            }
+        }
+    }
+
     @Test("unknown sort or kind, a bad limit or a forged cursor are 422; a large limit is capped")
     func badQueries() async throws {
         let harness = try await ProfilesHarness.make()

@@ -121,7 +121,12 @@ final class MQTTSession: Sendable {
         switch packet {
         case .subscribe(let packetId, let topics):
             var codes: [UInt8] = []
-            for (filter, _) in topics { codes.append(await subscribe(filter, as: current)) }
+            for (filter, _) in topics {
+                // A refusal (0x80) is final for the bot; a failure of ours is not: close, and
+                // its reconnect subscribes again.
+                guard let code = await subscribe(filter, as: current) else { return false }
+                codes.append(code)
+            }
             return enqueue(.control(.suback(packetId: packetId, returnCodes: codes)))
         case .unsubscribe(let packetId, let filters):
             for filter in filters where filter.hasPrefix("t/") { active.stop(String(filter.dropFirst(2))) }
@@ -178,8 +183,9 @@ final class MQTTSession: Sendable {
     }
 
     /// The SUBACK code for one filter: QoS 1 for `t/<strategy>` the user may follow and for the
-    /// device's own `cfg/<device id>`; 0x80 for anything else, wildcards included.
-    private func subscribe(_ filter: String, as current: Identity) async -> UInt8 {
+    /// device's own `cfg/<device id>`; 0x80 for anything else, wildcards included. Nil when it
+    /// could not be decided (the database is away).
+    private func subscribe(_ filter: String, as current: Identity) async -> UInt8? {
         if filter.lowercased() == "cfg/\(current.device.id.uuidString.lowercased())" { return 0x01 }
         guard filter.hasPrefix("t/"), !filter.contains("+"), !filter.contains("#") else { return MQTTPacket.subscriptionFailure }
         let strategyId = String(filter.dropFirst(2))
@@ -219,8 +225,8 @@ final class MQTTSession: Sendable {
             }
             return 0x01
         } catch {
-            context.logger.warning("MQTT subscribe failed", metadata: ["strategy": "\(strategyId)", "error": "\(error)"])
-            return MQTTPacket.subscriptionFailure
+            context.logger.warning("MQTT subscribe failed; closing so that the bot tries again", metadata: ["strategy": "\(strategyId)", "error": "\(error)"])
+            return nil
         }
     }
 

@@ -16,17 +16,25 @@ public struct BearerAuthenticator: AuthenticatorMiddleware {
     let verifier: AccessTokenVerifier
     let apiKeys: any APIKeyRepository
     let communityPublicKey: String?
+    /// An API key lookup that the database does not answer in time is a 503, not a hang: a bot
+    /// that emits must learn at once that it should retry.
+    let lookupTimeout: Duration
 
-    public init(verifier: AccessTokenVerifier, apiKeys: any APIKeyRepository, communityPublicKey: String? = nil) {
+    public init(verifier: AccessTokenVerifier, apiKeys: any APIKeyRepository, communityPublicKey: String? = nil, lookupTimeout: Duration = .seconds(1)) {
         self.verifier = verifier
         self.apiKeys = apiKeys
         self.communityPublicKey = communityPublicKey
+        self.lookupTimeout = lookupTimeout
     }
 
     public func authenticate(request: Request, context: Context) async throws -> Principal? {
         guard let credential = Self.credential(in: request), credential != communityPublicKey else { return nil }
         if credential.hasPrefix(APIKeyFormat.prefix) {
-            guard let (key, roles) = try await apiKeys.findActive(secretHash: SecretToken(value: credential).hash) else {
+            let (apiKeys, hash) = (self.apiKeys, SecretToken(value: credential).hash)
+            guard let found = try await Deadline(after: lookupTimeout).run({ try await apiKeys.findActive(secretHash: hash) }) else {
+                throw ProblemDetails.unavailable("API keys cannot be checked right now; try again shortly.")
+            }
+            guard let (key, roles) = found else {
                 throw ProblemDetails.unauthorized("The API key is unknown or revoked.")
             }
             return Principal(

@@ -21,6 +21,8 @@ public struct ServiceConfiguration: Sendable {
     /// `COMMUNITY_BACKEND_KEY`. Public by design (users copy it into their bot's settings); it
     /// names the installation, it grants nothing.
     public var communityPublicKey: String
+    /// How long an API key lookup may wait for the database before the request gets 503.
+    public var credentialLookupTimeout: Duration
 
     public init(environment env: EnvironmentReader = EnvironmentReader(), defaultPort: Int) throws {
         databaseURL = env.string("DATABASE_URL", default: "postgres://postgres@127.0.0.1:5432/astrolab")
@@ -53,6 +55,7 @@ public struct ServiceConfiguration: Sendable {
                 .split(separator: ",")
                 .map { $0.trimmingCharacters(in: .whitespaces) }
         )
+        credentialLookupTimeout = .milliseconds(try env.int("CREDENTIAL_LOOKUP_TIMEOUT_MS", default: 1000, range: 50...60_000))
     }
 }
 

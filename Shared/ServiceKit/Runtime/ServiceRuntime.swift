@@ -68,7 +68,7 @@ public struct ServiceRuntime: Sendable {
         BearerAuthenticator(
             verifier: AccessTokenVerifier(keys: verificationKeys, issuer: configuration.jwtIssuer, audience: configuration.jwtAudience, clock: clock),
             apiKeys: PostgresAPIKeyRepository(client: database, logger: logger),
-            communityPublicKey: configuration.communityPublicKey
+            communityPublicKey: configuration.communityPublicKey, lookupTimeout: configuration.credentialLookupTimeout
         )
     }
 
