@@ -54,10 +54,17 @@ struct StrategyTests {
                 .post, "/v1/strategies", json: ["name": "S", "description": "", "kind": "signals", "exchange": "binance\n", "pairs": ["BTC/USDT\n"]], token: author.token
             ).expectProblem(.unprocessableContent)
             #expect(Set((trailing["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }).isSuperset(of: ["exchange", "pairs[0]"]))
+            // Control characters, inside or at either end, are refused; a description keeps its line breaks and tabs.
+            for (name, description) in [("Bell\u{07}", "ok"), ("\u{1B}[31mRed", "ok"), ("Fine", "NUL\u{00}inside"), ("Fine", "C1 \u{85}"), ("Line\nbreak", "ok")] {
+                let refused = try await client.send(.post, "/v1/strategies", json: ["name": name, "description": description, "kind": "profile"], token: author.token)
+                    .expectProblem(.unprocessableContent)
+                #expect((refused["errors"] as? [[String: Any]])?.count == 1)
+            }
+            #expect(try await client.send(.post, "/v1/strategies", json: ["name": "Fine", "description": "Two\n\nparagraphs,\ta tab.", "kind": "profile"], token: author.token).status == .created)
             try await client.send(.post, "/v1/strategies", json: ["name": "P", "description": "", "kind": "profile"]).expectProblem(.unauthorized)
             try await client.send(.post, "/v1/strategies", bytes: Array("{not json".utf8), contentType: "application/json", token: author.token)
                 .expectProblem(.badRequest)
-            #expect(try await harness.database.count("SELECT count(*)::int FROM strategies") == 0)
+            #expect(try await harness.database.count("SELECT count(*)::int FROM strategies") == 1)
         }
     }
 

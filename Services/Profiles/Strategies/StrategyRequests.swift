@@ -76,13 +76,28 @@ enum ListingRules {
             fields.reject("name", "must be 1 to \(maxNameLength) characters")
             return nil
         }
+        // Before trimming too: a control character at either end is refused, not dropped.
+        guard let value, !containsControls(value, allowing: []) else {
+            fields.reject("name", "must not contain control characters")
+            return nil
+        }
         return name
+    }
+
+    /// Control characters (C0, DEL, C1) are invisible or break lines in every page and terminal
+    /// that shows a listing; a description may still have its line breaks and tabs.
+    static func containsControls(_ text: String, allowing allowed: Set<Unicode.Scalar>) -> Bool {
+        text.unicodeScalars.contains { $0.properties.generalCategory == .control && !allowed.contains($0) }
     }
 
     static func description(_ value: String?, fields: inout JSONFields) -> String? {
         guard let description = value?.trimmingCharacters(in: .whitespacesAndNewlines) else { return nil }
         guard description.jsonLength <= maxDescriptionLength else {
             fields.reject("description", "must be at most \(maxDescriptionLength) characters")
+            return nil
+        }
+        guard let value, !containsControls(value, allowing: ["\n", "\r", "\t"]) else {
+            fields.reject("description", "must not contain control characters other than line breaks and tabs")
             return nil
         }
         return description
