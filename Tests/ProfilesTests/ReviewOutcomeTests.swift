@@ -22,18 +22,21 @@ struct ReviewOutcomeTests {
         ModerationCaseRejected(caseId: UUID(), strategyId: id, subject: subject, version: version, moderatorId: UUID(), reason: reason)
     }
 
+    /// A profile strategy whose version 1 was approved over the broker, once it is public.
+    func publishedProfile(_ harness: ProfilesHarness, _ client: some TestClientProtocol, author: TestUser) async throws -> String {
+        let id = try await client.createStrategyId(author)
+        #expect(try await client.upload(try TestZips.profile("daily_trading"), to: id, as: author).status == .created)
+        try await harness.emit(approved(id, version: 1))
+        try await eventually("the strategy is published") { try await client.send(.get, "/v1/strategies/\(id)").status == .ok }
+        return id
+    }
+
     @Test("approval publishes the version; a rejected second version leaves the first one served")
     func approveThenRejectUpdate() async throws {
         let harness = try await ProfilesHarness.make(isolatedBroker: true)
         try await harness.app().test(.router) { client in
             let author = try await harness.user("Author")
-            let id = try await client.createStrategyId(author)
-            #expect(try await client.upload(try TestZips.profile("daily_trading"), to: id, as: author).status == .created)
-
-            try await harness.emit(approved(id, version: 1))
-            try await eventually("the strategy is published") {
-                try await client.send(.get, "/v1/strategies/\(id)").status == .ok
-            }
+            let id = try await publishedProfile(harness, client, author: author)
             let published = try await client.strategy(id, as: nil)
             #expect(published["status"] as? String == "published")
             #expect((published["currentVersion"] as? [String: Any])?["number"] as? Int == 1)
@@ -228,10 +231,7 @@ struct ReviewOutcomeTests {
         let harness = try await ProfilesHarness.make(isolatedBroker: true)
         try await harness.app().test(.router) { client in
             let author = try await harness.user("Author")
-            let id = try await client.createStrategyId(author)
-            #expect(try await client.upload(try TestZips.profile("daily_trading"), to: id, as: author).status == .created)
-            try await harness.emit(approved(id, version: 1))
-            try await eventually("the strategy is published") { try await client.send(.get, "/v1/strategies/\(id)").status == .ok }
+            let id = try await publishedProfile(harness, client, author: author)
             // A second version waits for review when the take-down comes: it never goes live.
             #expect(try await client.upload(try TestZips.profile("grid_trading"), to: id, as: author).status == .created)
 
