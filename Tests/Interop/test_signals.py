@@ -130,3 +130,28 @@ def test_zlib_publishing_author_device_reaches_followers(api):
         await follower.disconnect()
 
     asyncio.run(scenario())
+
+
+def test_websocket_handshakes_through_the_edge_always_upgrade(api):
+    """The edge gives every upgrade a fresh upstream connection: never a 307 or a 426 from a
+    reused one, however many followers connect one after the other (to every relay replica)."""
+    from websockets.asyncio.client import connect
+    from websockets.exceptions import InvalidStatus
+
+    follower, _ = api.signup("interop-handshakes")
+    url = "ws" + EDGE[len("http"):] + "/v1/signals/stream"
+
+    async def scenario():
+        refused = []
+        for attempt in range(200):
+            try:
+                async with connect(url, additional_headers={"Authorization": f"Bearer {follower}"}) as socket:
+                    # A strategy nobody has: the relay answers on the open socket, so it is really upgraded.
+                    await socket.send(json.dumps({"type": "subscribe", "strategyId": "zzzzzzzzzz"}))
+                    frame = json.loads(await socket.recv())
+                    assert frame["type"] == "error" and frame["code"] == "not_found"
+            except InvalidStatus as error:
+                refused.append((attempt, error.response.status_code))
+        assert refused == [], f"handshakes not upgraded: {refused[:10]}"
+
+    asyncio.run(scenario())
