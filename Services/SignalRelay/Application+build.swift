@@ -46,7 +46,9 @@ func buildApplication(
                 host: configuration.mqttHost, port: configuration.mqttPort, hub: hub, ingest: ingest, database: database,
                 buffer: configuration.followerBuffer, inflightWindow: configuration.mqttInflightWindow,
                 connectTimeout: configuration.mqttConnectTimeout,
-                resume: MQTTResumePolicy(window: configuration.mqttResumeWindow, maxRecords: Int64(configuration.mqttResumeMaxRecords), store: resumeStore),
+                resume: MQTTResumePolicy(
+                    window: configuration.mqttResumeWindow, maxRecords: Int64(configuration.mqttResumeMaxRecords), store: resumeStore, book: resumeBook
+                ),
                 resumeBook: resumeBook, clock: clock, logger: log,
                 onBound: onMQTTBound
             ),

@@ -31,9 +31,11 @@ struct MQTTResumePolicy: Sendable {
     let window: Duration
     let maxRecords: Int64
     let store: any MQTTResumeStore
+    let book: MQTTResumeBook
 
     func start(for key: ResumeKey, head: Int64, now: Date, database: PostgresClient, logger: Logger) async throws -> Int64 {
-        guard let acked = try await store.ackedSeq(key), acked < head else { return head }
+        let saved = try await store.ackedSeq(key)
+        guard let acked = [saved, book.unsaved(key)].compactMap({ $0 }).max(), acked < head else { return head }
         var start = max(acked, head - maxRecords)
         let cutoff = now.addingTimeInterval(-Double(window.components.seconds))
         for try await stale in try await database.query(

@@ -69,6 +69,12 @@ final class MQTTResumeBook: Service, Sendable {
         dirty.withLock { $0[key] = max($0[key] ?? seq, seq) }
     }
 
+    /// A point noted here and not saved yet: newer than the database's for a device that comes
+    /// back to the same instance within the flush interval.
+    func unsaved(_ key: ResumeKey) -> Int64? {
+        dirty.withLock { $0[key] }
+    }
+
     func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
