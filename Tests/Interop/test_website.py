@@ -264,6 +264,16 @@ def test_forms_without_their_csrf_token_or_for_others_change_nothing(api):
         assert refused.status_code == 403 and "text/html" in refused.headers["Content-Type"]
     assert api.call("GET", "/v1/subscriptions", token=token, expect=200).json()["items"] == []
 
+    # Taking down is for admins: anyone else's form is a 403 page, and the strategy stays public.
+    refused = session.post(f"{EDGE}/strategies/{strategy_id}/take-down", data={"csrf": csrf, "reason": "Mine now."}, allow_redirects=False, timeout=30)
+    assert refused.status_code == 403 and "text/html" in refused.headers["Content-Type"]
+    assert api.call("GET", f"/v1/strategies/{strategy_id}").status_code == 200
+    # The live feed resumes after a sequence number only, and is for signed-in users.
+    assert session.get(f"{EDGE}/strategies/{strategy_id}/live?after=abc", allow_redirects=False, timeout=30).status_code == 404
+    assert session.get(f"{EDGE}/strategies/{strategy_id}/live", headers={"Last-Event-ID": "-1"}, allow_redirects=False, timeout=30).status_code == 404
+    anonymous = requests.get(f"{EDGE}/strategies/{strategy_id}/live", allow_redirects=False, timeout=30)
+    assert anonymous.status_code in (302, 303) and anonymous.headers["Location"].startswith("/login")
+
     # Another user's subscription: a 404 page, and it stays active.
     other, _ = api.signup("web-other")
     theirs = api.call("POST", "/v1/subscriptions", token=other, expect=201, json={"strategyId": strategy_id}).json()

@@ -18,12 +18,18 @@ struct LiveSignals: Sendable {
     let kit: PageKit
     let logger: Logger
 
-    /// One signal as the page's script adds it.
+    /// One signal as the page's script adds it: the listed row, and the log head it moves to.
     struct Event: Encodable {
         let seq: Int
         let hash: String
         let received: String
         let summary: String
+
+        init(_ record: SignalRecordData) {
+            let row = SignalHistory.Row(record)
+            (seq, received, summary) = (row.seq, row.received, row.summary)
+            hash = record.hash
+        }
     }
 
     func addRoutes(to router: Router<some RequestContext>) {
@@ -95,11 +101,7 @@ struct LiveSignals: Sendable {
         switch json.type {
         case "signal":
             guard let record = json.record else { return .ignored }
-            let event = Event(
-                seq: record.seq, hash: record.hash, received: record.receivedAt.formatted(Date.ISO8601FormatStyle()),
-                summary: SignalHistory.summary(of: record.envelope)
-            )
-            guard let data = try? JSONEncoder().encode(event) else { return .ignored }
+            guard let data = try? JSONEncoder().encode(Event(record)) else { return .ignored }
             return .signal(ByteBuffer(string: "id: \(record.seq)\nevent: signal\ndata: \(String(decoding: data, as: UTF8.self))\n\n"))
         case "unsubscribed", "error":
             return .ended(ByteBuffer(string: "event: ended\ndata: {}\n\n"))

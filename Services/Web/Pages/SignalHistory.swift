@@ -4,10 +4,17 @@ import ServiceKit
 /// A signal strategy's recent signals as its page shows them to those who may read the log
 /// (its subscribers, its author, admins), with the log's head: the chain's end to check against.
 struct SignalHistory: Sendable {
+    /// One signal as the page lists it (and as the live feed adds it, so both read the same).
     struct Row: Sendable {
         let seq: Int
         let received: String
         let summary: String
+
+        init(_ record: SignalRecordData) {
+            seq = record.seq
+            received = record.receivedAt.formatted(Date.ISO8601FormatStyle())
+            summary = SignalHistory.summary(of: record.envelope)
+        }
     }
 
     let headSeq: Int
@@ -24,9 +31,7 @@ struct SignalHistory: Sendable {
         let end = try head.decode(SignalHeadData.self)
         let history = try await api.get("/v1/signals/\(strategyId)?after=\(max(0, end.seq - shown))&limit=\(shown)", token: token)
         guard history.isSuccess else { return nil }
-        let rows = try history.decode(SignalHistoryData.self).items.reversed().map { record in
-            Row(seq: record.seq, received: record.receivedAt.formatted(Date.ISO8601FormatStyle()), summary: summary(of: record.envelope))
-        }
+        let rows = try history.decode(SignalHistoryData.self).items.reversed().map(Row.init)
         return SignalHistory(headSeq: end.seq, headHash: end.hash, rows: rows, isEmpty: rows.isEmpty)
     }
 
