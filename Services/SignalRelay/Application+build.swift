@@ -17,7 +17,7 @@ func buildApplication(
     let verificationKeys = try await runtime.makeVerificationKeys()
     let router = runtime.makeRouter(verificationKeys: verificationKeys, clock: clock)
     let strategies = PostgresStrategyRepository(client: database, logger: log)
-    let hub = RelayHub(broker: runtime.broker, database: database, logger: log)
+    let hub = RelayHub(broker: runtime.broker, logger: log)
     let ingest = SignalIngest(
         database: database, logger: log,
         limiter: EmitRateLimiter(ratePerSecond: configuration.emitRatePerSecond, burst: configuration.emitBurst), clock: clock,
@@ -40,7 +40,7 @@ func buildApplication(
         },
         services: [
             RelayConsumers(hub: hub, broker: runtime.broker, logger: log),
-            LogGapFiller(hub: hub, database: database, interval: configuration.gapCheckInterval, logger: log),
+            LogGapFiller(hub: hub, log: LogReader(database: database, logger: log), interval: configuration.gapCheckInterval, logger: log),
             resumeBook,
             MQTTListener(
                 host: configuration.mqttHost, port: configuration.mqttPort, hub: hub, ingest: ingest, database: database,

@@ -42,6 +42,37 @@ struct GapFillTests {
             #expect(try await follower.signals(1).first?["seq"] as? Int == 3)
         }
     }
+
+    @Test("a follower who joins after the lost record, and so starts beyond it, does not hide the gap from the one who was there before")
+    func lateJoinerDoesNotHideTheGap() async throws {
+        let harness = try await RelayHarness.make()
+        let world = try await harness.world()
+        // Long enough that the late joiner subscribes between the commit and the first fill.
+        try await harness.relay(["GAP_CHECK_INTERVAL_MS": "400"]).test(.live) { relay in
+            let port = try #require(relay.port)
+            var early = WSFollower.connect(port: port, token: world.follower.token)
+            defer { early.close() }
+            early.subscribe(world.strategyId)
+            #expect(try await early.next()?["type"] as? String == "subscribed")
+
+            try await harness.commitWithoutFanOut(RelayFlowTests.bundle(world.strategyId, orderId: "lost-1"), to: world.strategyId)
+            var late = WSFollower.connect(port: port, token: world.follower.token)
+            defer { late.close() }
+            late.subscribe(world.strategyId)
+            let subscribed = try await late.next()
+            #expect(subscribed?["headSeq"] as? Int == 1)
+
+            #expect(try await early.signals(1).map { $0["seq"] as? Int } == [1])
+            let emitted = try await relay.execute(
+                uri: "/v1/signals/\(world.strategyId)", method: .post,
+                headers: [.authorization: "Bearer \(world.emitKey)", .contentType: "application/json"],
+                body: ByteBuffer(bytes: RelayFlowTests.bundle(world.strategyId, orderId: "live-2"))
+            )
+            #expect(emitted.status == .accepted)
+            #expect(try await early.signals(1).first?["seq"] as? Int == 2)
+            #expect(try await late.signals(1).first?["seq"] as? Int == 2)
+        }
+    }
 }
 
 extension RelayHarness {

@@ -1,21 +1,26 @@
 import Foundation
 import Logging
 import Models
-import PostgresNIO
 
 /// One connection's subscription to one strategy. It replays the log after a sequence number,
 /// then sends live records, in order, with no gap and no repeat across the switch-over: it is
 /// registered with the hub before the log is read, so a record is either in the log when read
-/// or arrives live, and sequence numbers drop the ones that do both. A live record beyond the
-/// next expected one (records can overtake each other between replicas' outbox relays) makes it
-/// read the missing ones from the log first.
+/// or arrives live, and sequence numbers drop the ones that do both. Whatever the broker did not
+/// bring is read from the log: a live record beyond the next expected one (records can overtake
+/// each other between replicas' outbox relays), or a log head it has not reached (`logReached`).
 final class FollowerSubscription: SignalSink {
+    /// What the pump works through, in arrival order.
+    private enum Event: Sendable {
+        case record(LiveRecord)
+        case logReached(Int64)
+    }
+
     let strategyId: String
     let userId: UUID
     let deviceId: UUID?
     let apiKeyId: UUID?
-    private let live: AsyncStream<LiveRecord>
-    private let liveInput: AsyncStream<LiveRecord>.Continuation
+    private let events: AsyncStream<Event>
+    private let input: AsyncStream<Event>.Continuation
     private let onOverflow: @Sendable () -> Void
     private let onAccessEnded: @Sendable (String) -> Void
 
@@ -27,16 +32,17 @@ final class FollowerSubscription: SignalSink {
         self.userId = userId
         self.deviceId = deviceId
         self.apiKeyId = apiKeyId
-        (live, liveInput) = AsyncStream.makeStream(of: LiveRecord.self, bufferingPolicy: .bufferingOldest(buffer))
+        (events, input) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .bufferingOldest(buffer))
         self.onOverflow = onOverflow
         self.onAccessEnded = onAccessEnded
     }
 
     func deliver(_ record: LiveRecord) {
-        if case .dropped = liveInput.yield(record) {
-            RelayMetrics.slowFollowerDisconnected()
-            onOverflow()
-        }
+        enqueue(.record(record))
+    }
+
+    func logReached(_ seq: Int64) {
+        enqueue(.logReached(seq))
     }
 
     func accessEnded(strategyId: String) {
@@ -45,36 +51,50 @@ final class FollowerSubscription: SignalSink {
 
     /// Ends `pump`.
     func finish() {
-        liveInput.finish()
+        input.finish()
+    }
+
+    private func enqueue(_ event: Event) {
+        if case .dropped = input.yield(event) {
+            RelayMetrics.slowFollowerDisconnected()
+            onOverflow()
+        }
     }
 
     /// Sends every record after `start` through `send` (false: the connection is gone), then
-    /// live ones, until `finish()`.
-    func pump(after start: Int64, database: PostgresClient, logger: Logger, send: (LiveRecord) async -> Bool) async {
+    /// live ones, until `finish()` or cancellation.
+    func pump(after start: Int64, log: LogReader, send: (LiveRecord) async -> Bool) async {
         var last = start
-        /// Sends logged records after `last`, up to `limit` if given; false when sending failed.
+        /// Sends logged records after `last` through `limit` (all of them when nil); false when
+        /// sending failed or the subscription was stopped.
         func catchUp(through limit: Int64?) async -> Bool {
             while limit.map({ last < $0 }) ?? true {
-                guard let page = try? await SignalLog.records(of: strategyId, after: last, limit: 500, client: database, logger: logger) else {
-                    return false
-                }
+                guard let page = await log.page(of: strategyId, after: last) else { return false }
                 for record in page where limit.map({ record.seq <= $0 }) ?? true {
                     guard await send(LiveRecord(record)) else { return false }
                     last = record.seq
+                    if limit != nil { RelayMetrics.gapFilled(count: 1) }
                 }
-                if page.count < 500 { return true }
+                if page.count < LogReader.pageSize { return true }
             }
             return true
         }
         guard await catchUp(through: nil) else { return }
-        for await record in live {
-            if record.seq <= last { continue }
-            if record.seq > last + 1 {
-                guard await catchUp(through: record.seq - 1) else { return }
+        for await event in events {
+            switch event {
+            case .logReached(let head):
+                guard head > last else { continue }
+                log.logger.info("filling a gap in live delivery from the log", metadata: ["strategy": "\(strategyId)", "from": "\(last + 1)", "through": "\(head)"])
+                guard await catchUp(through: head) else { return }
+            case .record(let record):
+                if record.seq <= last { continue }
+                if record.seq > last + 1 {
+                    guard await catchUp(through: record.seq - 1) else { return }
+                }
+                guard await send(record) else { return }
+                last = record.seq
+                RelayMetrics.recordDelivered()
             }
-            guard await send(record) else { return }
-            last = record.seq
-            RelayMetrics.recordDelivered()
         }
     }
 }

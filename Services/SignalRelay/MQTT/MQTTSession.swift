@@ -212,7 +212,7 @@ final class MQTTSession: Sendable {
             let start = try await context.resume.start(for: key, head: head.seq, now: context.clock.now(), database: context.database, logger: context.logger)
             context.resumeBook.note(key, ackedThrough: start)
             let task = Task { [weak self, context] in
-                await subscription.pump(after: start, database: context.database, logger: context.logger) { record in
+                await subscription.pump(after: start, log: LogReader(database: context.database, logger: context.logger)) { record in
                     self?.enqueue(.record(record)) ?? false
                 }
             }

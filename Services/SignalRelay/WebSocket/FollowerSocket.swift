@@ -180,7 +180,7 @@ final class FollowerSession: Sendable {
             let head = try await SignalLog.head(of: strategyId, client: socket.database, logger: socket.logger)
             send(Frames.subscribed(strategyId: strategyId, headSeq: head.seq))
             let task = Task { [weak self] in
-                await subscription.pump(after: start ?? head.seq, database: socket.database, logger: socket.logger) { record in
+                await subscription.pump(after: start ?? head.seq, log: LogReader(database: socket.database, logger: socket.logger)) { record in
                     guard let self else { return false }
                     if let receivedAt = record.receivedAt {
                         self.sentAt.withLock { sent in
