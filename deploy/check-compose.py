@@ -3,7 +3,11 @@
 the file parses; no service pins a container name; only the edge publishes host ports (so
 every service scales); every service has a health check or waits for healthy or completed
 dependencies; every path of the public API is routed by the edge to a service compose runs;
-MQTT is passed through to the relays. Exits non-zero listing every problem."""
+MQTT is passed through to the relays; and what once broke on a real engine is not back (a
+broker without a fixed hostname or loading definitions at boot, an edge address inside the
+automatic pool, several --product flags to one `swift build`). Exits non-zero listing every
+problem; deploy/test-compose then proves the file on a real engine."""
+import ipaddress
 import pathlib
 import re
 import sys
@@ -97,6 +101,21 @@ for placeholder in set(re.findall(r"\{\{(\w+_SERVERS)\}\}", template)):
     for target in re.findall(rf"{placeholder}=([\w-]+):", entrypoint):
         if target not in services:
             problems.append(f"edge: {placeholder} points at {target}, which compose does not define")
+
+# What once broke on a real engine (deploy/test-compose shows each for real; these say why early).
+rabbitmq = services.get("rabbitmq", {})
+if not rabbitmq.get("hostname"):
+    problems.append("rabbitmq: no hostname, so its node is named after the container id and `down`/`up` starts an empty one")
+if re.search(r"^\s*(load_definitions|definitions\.)", (root / "deploy/rabbitmq/rabbitmq.conf").read_text(), re.M):
+    problems.append("rabbitmq.conf loads definitions at boot: the broker then never creates RABBITMQ_DEFAULT_USER")
+pools = compose.get("networks", {}).get("astrolab", {}).get("ipam", {}).get("config", [])
+edge_address = ((services.get("edge", {}).get("networks") or {}).get("astrolab") or {}).get("ipv4_address")
+for pool in pools:
+    if edge_address and ipaddress.ip_address(edge_address) in ipaddress.ip_network(pool.get("ip_range", pool.get("subnet", "0.0.0.0/0"))):
+        problems.append(f"edge: {edge_address} lies in the range other containers get addresses from; one can take it first")
+dockerfile = (root / "deploy/Dockerfile").read_text()
+if re.search(r"swift build[^\n]*--product \S+[^\n;]*--product", dockerfile):
+    problems.append("Dockerfile: `swift build` takes one --product; the others would not be built")
 
 if problems:
     print("docker-compose / edge check failed:")
