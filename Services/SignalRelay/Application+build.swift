@@ -17,7 +17,7 @@ func buildApplication(
     let verificationKeys = try await runtime.makeVerificationKeys()
     let router = runtime.makeRouter(verificationKeys: verificationKeys, clock: clock)
     let strategies = PostgresStrategyRepository(client: database, logger: log)
-    let hub = RelayHub(broker: runtime.broker, logger: log)
+    let hub = RelayHub(broker: runtime.broker, database: database, logger: log)
     let ingest = SignalIngest(
         database: database, logger: log,
         limiter: EmitRateLimiter(ratePerSecond: configuration.emitRatePerSecond, burst: configuration.emitBurst), clock: clock,

@@ -6,7 +6,7 @@ enum RelayMetrics {
     private static let signalsIngested = Counter(label: "astrolab_signals_ingested_total")
     private static let recordsDelivered = Counter(label: "astrolab_signal_deliveries_total")
     private static let slowFollowers = Counter(label: "astrolab_signal_slow_followers_disconnected_total")
-    /// Deliveries read from the log because the broker did not bring the record (`FollowerSubscription`).
+    /// Records the broker did not bring, dispatched from the log instead (`LogGapFiller`).
     private static let gapsFilled = Counter(label: "astrolab_signal_gap_records_filled_total")
     /// Records a re-subscribing MQTT device missed but was not sent: older than the resume window.
     private static let resumeSkips = Counter(label: "astrolab_mqtt_resume_skipped_total")

@@ -5,22 +5,17 @@ import Models
 /// One connection's subscription to one strategy. It replays the log after a sequence number,
 /// then sends live records, in order, with no gap and no repeat across the switch-over: it is
 /// registered with the hub before the log is read, so a record is either in the log when read
-/// or arrives live, and sequence numbers drop the ones that do both. Whatever the broker did not
-/// bring is read from the log: a live record beyond the next expected one (records can overtake
-/// each other between replicas' outbox relays), or a log head it has not reached (`logReached`).
+/// or arrives live, and sequence numbers drop the ones that do both. A live record beyond the
+/// next expected one (records can overtake each other between replicas' outbox relays, and the
+/// gap filler brings what the broker lost) makes it read the missing ones from the log first;
+/// a read that fails is tried again (`LogReader`), so a subscription is never left behind.
 final class FollowerSubscription: SignalSink {
-    /// What the pump works through, in arrival order.
-    private enum Event: Sendable {
-        case record(LiveRecord)
-        case logReached(Int64)
-    }
-
     let strategyId: String
     let userId: UUID
     let deviceId: UUID?
     let apiKeyId: UUID?
-    private let events: AsyncStream<Event>
-    private let input: AsyncStream<Event>.Continuation
+    private let live: AsyncStream<LiveRecord>
+    private let input: AsyncStream<LiveRecord>.Continuation
     private let onOverflow: @Sendable () -> Void
     private let onAccessEnded: @Sendable (String) -> Void
 
@@ -32,17 +27,16 @@ final class FollowerSubscription: SignalSink {
         self.userId = userId
         self.deviceId = deviceId
         self.apiKeyId = apiKeyId
-        (events, input) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .bufferingOldest(buffer))
+        (live, input) = AsyncStream.makeStream(of: LiveRecord.self, bufferingPolicy: .bufferingOldest(buffer))
         self.onOverflow = onOverflow
         self.onAccessEnded = onAccessEnded
     }
 
     func deliver(_ record: LiveRecord) {
-        enqueue(.record(record))
-    }
-
-    func logReached(_ seq: Int64) {
-        enqueue(.logReached(seq))
+        if case .dropped = input.yield(record) {
+            RelayMetrics.slowFollowerDisconnected()
+            onOverflow()
+        }
     }
 
     func accessEnded(strategyId: String) {
@@ -52,13 +46,6 @@ final class FollowerSubscription: SignalSink {
     /// Ends `pump`.
     func finish() {
         input.finish()
-    }
-
-    private func enqueue(_ event: Event) {
-        if case .dropped = input.yield(event) {
-            RelayMetrics.slowFollowerDisconnected()
-            onOverflow()
-        }
     }
 
     /// Sends every record after `start` through `send` (false: the connection is gone), then
@@ -73,28 +60,20 @@ final class FollowerSubscription: SignalSink {
                 for record in page where limit.map({ record.seq <= $0 }) ?? true {
                     guard await send(LiveRecord(record)) else { return false }
                     last = record.seq
-                    if limit != nil { RelayMetrics.gapFilled(count: 1) }
                 }
                 if page.count < LogReader.pageSize { return true }
             }
             return true
         }
         guard await catchUp(through: nil) else { return }
-        for await event in events {
-            switch event {
-            case .logReached(let head):
-                guard head > last else { continue }
-                log.logger.info("filling a gap in live delivery from the log", metadata: ["strategy": "\(strategyId)", "from": "\(last + 1)", "through": "\(head)"])
-                guard await catchUp(through: head) else { return }
-            case .record(let record):
-                if record.seq <= last { continue }
-                if record.seq > last + 1 {
-                    guard await catchUp(through: record.seq - 1) else { return }
-                }
-                guard await send(record) else { return }
-                last = record.seq
-                RelayMetrics.recordDelivered()
+        for await record in live {
+            if record.seq <= last { continue }
+            if record.seq > last + 1 {
+                guard await catchUp(through: record.seq - 1) else { return }
             }
+            guard await send(record) else { return }
+            last = record.seq
+            RelayMetrics.recordDelivered()
         }
     }
 }

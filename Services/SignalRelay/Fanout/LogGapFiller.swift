@@ -6,12 +6,13 @@ import ServiceLifecycle
 /// Live delivery never waits for the next signal. Records reach this instance through the
 /// broker, and the broker can lose some: after its restart, whichever process reconnects first
 /// may publish outbox records before this instance has declared its feed queue again, and those
-/// are dropped. Every `interval`, this reads the log heads of the strategies followed here and
-/// tells each subscription the heads of the *previous* look: a record committed that long ago is
-/// no longer in flight, so a subscription that has not sent it reads it from the log
-/// (`FollowerSubscription`). Each subscription judges for itself, so one follower joining late,
-/// or one that was sent more, never hides another's gap. A committed record therefore reaches
-/// every connected follower within two intervals plus one log read, even when no signal follows.
+/// are dropped. Every `interval`, this compares the log heads of the strategies followed here
+/// with what the hub dispatched; a head that was already beyond it at the previous look (so not
+/// merely in flight) is a gap, read from the log once for the instance and dispatched like live
+/// records (each subscription drops the seqs it already sent). A committed record therefore
+/// reaches every connected follower within two intervals plus one log read, even when no other
+/// signal follows. (Judging per connection instead made every connection read the log whenever
+/// the broker was merely slower than an interval: many reads for nothing, under load.)
 struct LogGapFiller: Service {
     let hub: RelayHub
     let log: LogReader
@@ -23,21 +24,30 @@ struct LogGapFiller: Service {
             var previousHeads: [String: Int64] = [:]
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
-                previousHeads = await look(announcing: previousHeads)
+                previousHeads = await look(after: previousHeads)
             }
         }
     }
 
-    /// One look: announces the heads of the previous one, then returns those seen now (none
-    /// when the database is away: the next look reads them again).
-    func look(announcing previousHeads: [String: Int64]) async -> [String: Int64] {
-        for (strategyId, head) in previousHeads {
-            await hub.logReached(head, of: strategyId)
+    /// One look: fills what was missing since `previousHeads` and returns the heads seen now
+    /// (none when the database is away: the next look reads them again).
+    func look(after previousHeads: [String: Int64]) async -> [String: Int64] {
+        let dispatched = await hub.dispatchedSeqs()
+        guard !dispatched.isEmpty else { return [:] }
+        for (strategyId, sent) in dispatched {
+            guard let stalled = previousHeads[strategyId], stalled > sent else { continue }
+            var after = sent
+            while after < stalled, let page = await log.page(of: strategyId, after: after) {
+                let missing = page.filter { $0.seq <= stalled }
+                guard let last = missing.last else { break }
+                for record in missing { await hub.dispatch(LiveRecord(record)) }
+                RelayMetrics.gapFilled(count: missing.count)
+                after = last.seq
+            }
+            logger.info("filled a gap in live delivery from the log", metadata: ["strategy": "\(strategyId)", "from": "\(sent + 1)", "through": "\(after)"])
         }
-        let followed = await hub.followedStrategies
-        guard !followed.isEmpty else { return [:] }
         do {
-            return try await log.heads(of: followed) ?? [:]
+            return try await log.heads(of: Array(dispatched.keys)) ?? [:]
         } catch {
             logger.debug("gap check failed", metadata: ["error": "\(error)"])
             return [:]

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Messaging
 import Models
+import PostgresNIO
 
 /// Something that receives a strategy's live records: one follower connection's subscription.
 /// `deliver` must never block: a sink buffers (bounded) and disconnects itself when full.
@@ -12,9 +13,6 @@ protocol SignalSink: AnyObject, Sendable {
     /// The API key the connection authenticated with, if any.
     var apiKeyId: UUID? { get }
     func deliver(_ record: LiveRecord)
-    /// The strategy's log reached `seq` a while ago: whatever the sink has not sent up to it, the
-    /// broker did not bring (see `LogGapFiller`).
-    func logReached(_ seq: Int64)
     /// Access to `strategyId` ended (subscription ended, device deleted, key revoked).
     func accessEnded(strategyId: String)
 }
@@ -27,11 +25,19 @@ actor RelayHub {
     /// The instance's exclusive queue on `astrolab.signals`.
     nonisolated let queueName: String
     let logger: Logger
+    let database: PostgresClient
     private var sinks: [String: [ObjectIdentifier: any SignalSink]] = [:]
     private var bound: Set<String> = []
+    /// Per followed strategy, the highest seq handed to its sinks (or the log head when its first
+    /// sink arrived): a log head beyond it for long is a record the broker did not bring. One
+    /// mark per instance is enough: every sink gets every record dispatched after it arrived, in
+    /// order, and reads from the log whatever it skips (`FollowerSubscription`), so no sink can
+    /// miss a record below the mark.
+    private var dispatched: [String: Int64] = [:]
 
-    init(broker: AMQPConnection, logger: Logger) {
+    init(broker: AMQPConnection, database: PostgresClient, logger: Logger) {
         self.broker = broker
+        self.database = database
         self.logger = logger
         queueName = "signal-relay.feed.\(UUID().uuidString.lowercased())"
     }
@@ -44,29 +50,32 @@ actor RelayHub {
             try await broker.declare(.exclusiveQueue(queueName, exchange: Topology.signalsExchange, routingKeys: [strategyId]))
             bound.insert(strategyId)
         }
+        if dispatched[strategyId] == nil {
+            // Read once bound: every record after this head comes live, or the gap filler brings it.
+            let head = try await SignalLog.head(of: strategyId, client: database, logger: logger).seq
+            dispatched[strategyId] = max(dispatched[strategyId] ?? head, head)
+        }
     }
 
     func remove(_ sink: any SignalSink, strategyId: String) {
         sinks[strategyId]?[ObjectIdentifier(sink)] = nil
         if sinks[strategyId]?.isEmpty == true {
             sinks[strategyId] = nil
+            dispatched[strategyId] = nil
         }
     }
 
     func dispatch(_ record: LiveRecord) {
-        for sink in sinks[record.strategyId]?.values ?? [:].values {
+        guard let group = sinks[record.strategyId] else { return }
+        dispatched[record.strategyId] = max(dispatched[record.strategyId] ?? record.seq, record.seq)
+        for sink in group.values {
             sink.deliver(record)
         }
     }
 
-    /// The strategies someone here follows.
-    var followedStrategies: [String] { Array(sinks.keys) }
-
-    /// Tells every sink of `strategyId` that its log reached `seq` (see `LogGapFiller`).
-    func logReached(_ seq: Int64, of strategyId: String) {
-        for sink in sinks[strategyId]?.values ?? [:].values {
-            sink.logReached(seq)
-        }
+    /// The followed strategies and the highest seq dispatched for each (see `LogGapFiller`).
+    func dispatchedSeqs() -> [String: Int64] {
+        dispatched.filter { sinks[$0.key] != nil }
     }
 
     func endAccess(userId: UUID, strategyId: String) {
