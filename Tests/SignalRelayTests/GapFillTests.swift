@@ -2,7 +2,6 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Models
-import NIOCore
 import OctoBotFormats
 import PostgresNIO
 import TestSupport
@@ -15,6 +14,8 @@ import Testing
 /// without waiting for another signal.
 @Suite("Live delivery never waits for the next signal", .timeLimit(.minutes(3)))
 struct GapFillTests {
+    let flows = RelayFlowTests()
+
     @Test("a committed record whose fan-out the broker lost reaches a connected follower from the log, in order, once; then live delivery goes on")
     func lostFanOut() async throws {
         let harness = try await RelayHarness.make()
@@ -33,11 +34,7 @@ struct GapFillTests {
             #expect(filled.map { $0["seq"] as? Int } == [1, 2])
 
             // The next emit arrives live, right after them: no repeat, no gap.
-            let emitted = try await relay.execute(
-                uri: "/v1/signals/\(world.strategyId)", method: .post,
-                headers: [.authorization: "Bearer \(world.emitKey)", .contentType: "application/json"],
-                body: ByteBuffer(bytes: RelayFlowTests.bundle(world.strategyId, orderId: "live-3"))
-            )
+            let emitted = try await flows.emit(relay, RelayFlowTests.bundle(world.strategyId, orderId: "live-3"), to: world.strategyId, key: world.emitKey)
             #expect(emitted.status == .accepted)
             #expect(try await follower.signals(1).first?["seq"] as? Int == 3)
         }
@@ -63,11 +60,7 @@ struct GapFillTests {
             #expect(subscribed?["headSeq"] as? Int == 1)
 
             #expect(try await early.signals(1).map { $0["seq"] as? Int } == [1])
-            let emitted = try await relay.execute(
-                uri: "/v1/signals/\(world.strategyId)", method: .post,
-                headers: [.authorization: "Bearer \(world.emitKey)", .contentType: "application/json"],
-                body: ByteBuffer(bytes: RelayFlowTests.bundle(world.strategyId, orderId: "live-2"))
-            )
+            let emitted = try await flows.emit(relay, RelayFlowTests.bundle(world.strategyId, orderId: "live-2"), to: world.strategyId, key: world.emitKey)
             #expect(emitted.status == .accepted)
             #expect(try await early.signals(1).first?["seq"] as? Int == 2)
             #expect(try await late.signals(1).first?["seq"] as? Int == 2)
