@@ -21,7 +21,7 @@ let package = Package(
         .executable(name: "astrolab-admin", targets: ["AstrolabAdmin"]),
         .executable(name: "messaging-benchmark", targets: ["MessagingBenchmark"]),
         .executable(name: "profile-benchmark", targets: ["ProfileBenchmark"]),
-        .executable(name: "signal-load", targets: ["SignalLoad"]),
+        .executable(name: "fanout-benchmark", targets: ["FanoutBenchmark"]),
         .executable(name: "end-to-end", targets: ["EndToEnd"]),
     ],
     dependencies: [
@@ -46,6 +46,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.6.0"),
         .package(url: "https://github.com/hummingbird-project/swift-websocket.git", from: "1.3.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.4.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // MARK: Shared libraries
@@ -230,6 +231,7 @@ let package = Package(
                 "OctoBotFormats",
                 "ServiceKit",
                 .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -283,6 +285,22 @@ let package = Package(
         ),
 
         .executableTarget(
+            name: "FanoutBenchmark",
+            dependencies: [
+                "Models", "MQTTWire", "OctoBotFormats",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Benchmarks/FanoutBenchmark",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
             name: "ProfileBenchmark",
             dependencies: [
                 "OctoBotFormats",
@@ -307,22 +325,6 @@ let package = Package(
                 .product(name: "WSClient", package: "swift-websocket"),
             ],
             path: "Tests/EndToEnd",
-            swiftSettings: strictSettings
-        ),
-        .executableTarget(
-            name: "SignalLoad",
-            dependencies: [
-                "Models", "MQTTWire",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "WSClient", package: "swift-websocket"),
-            ],
-            path: "Tests/SignalLoad",
             swiftSettings: strictSettings
         ),
         .target(

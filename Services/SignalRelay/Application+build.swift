@@ -21,29 +21,35 @@ func buildApplication(
     let ingest = SignalIngest(
         database: database, logger: log,
         limiter: EmitRateLimiter(ratePerSecond: configuration.emitRatePerSecond, burst: configuration.emitBurst), clock: clock,
-        commitTimeout: configuration.emitCommitTimeout
+        commitTimeout: configuration.emitCommitTimeout, committed: { hub.dispatch(LiveRecord($0)) }
     )
 
     let resumeStore = PostgresMQTTResumeStore(client: database, logger: log)
     let resumeBook = MQTTResumeBook(store: resumeStore, interval: configuration.mqttResumeFlushInterval, clock: clock, logger: log)
 
     // The stream route comes first: `/v1/signals/{strategyId}` would also match `stream`.
-    let followers = FollowerSocket(hub: hub, database: database, strategies: strategies, buffer: configuration.followerBuffer, clock: clock, logger: log)
+    let policy = FollowPolicy(strategies: strategies, database: database, clock: clock, logger: log)
+    let flow = FollowFlow(
+        policy: policy, hub: hub, log: LogReader(database: database, logger: log), buffer: configuration.followerBuffer, clock: clock, logger: log
+    )
+    let followers = FollowerSocket(flow: flow, logger: log)
     followers.addRoutes(to: router)
     SignalIngestController(ingest: ingest, strategies: strategies).addRoutes(to: router.group("v1/signals"))
-    SignalHistoryController(database: database, logger: log, strategies: strategies, clock: clock).addRoutes(to: router.group("v1/signals"))
+    SignalHistoryController(database: database, logger: log, policy: policy).addRoutes(to: router.group("v1/signals"))
 
     return runtime.makeApplication(
         router: router,
-        server: .followerStream(authenticator: runtime.makeAuthenticator(verificationKeys: verificationKeys, clock: clock)) { inbound, outbound, principal, _ in
-            await followers.follow(inbound: inbound, outbound: outbound, principal: principal)
+        server: .followerStream(
+            authenticator: runtime.makeAuthenticator(verificationKeys: verificationKeys, clock: clock), followerBuffer: configuration.followerBuffer, clock: clock
+        ) { inbound, principal, link, _ in
+            await followers.follow(inbound: inbound, principal: principal, link: link)
         },
         services: [
             RelayConsumers(hub: hub, broker: runtime.broker, logger: log),
             LogGapFiller(hub: hub, log: LogReader(database: database, logger: log), interval: configuration.gapCheckInterval, logger: log),
             resumeBook,
             MQTTListener(
-                host: configuration.mqttHost, port: configuration.mqttPort, hub: hub, ingest: ingest, database: database,
+                host: configuration.mqttHost, port: configuration.mqttPort, flow: flow, ingest: ingest, database: database,
                 buffer: configuration.followerBuffer, inflightWindow: configuration.mqttInflightWindow,
                 connectTimeout: configuration.mqttConnectTimeout,
                 resume: MQTTResumePolicy(

@@ -90,3 +90,22 @@ struct MQTTConnectStartTests {
         #expect(throws: MQTTProtocolError.self) { try MQTTDecoder.refuseUnlessConnectStart(ByteBuffer(bytes: bytes)) }
     }
 }
+
+@Suite("MQTT: a PUBLISH encoded once for many connections")
+struct MQTTPublishEncodingTests {
+    @Test("shared head, packet id and shared payload make the same bytes as the packet encoded whole", arguments: [0, 1, 126, 127, 16_383, 16_384, 70_000])
+    func sameBytes(payloadSize: Int) throws {
+        let payload = (0..<payloadSize).map { UInt8(truncatingIfNeeded: $0) }
+        let (head, shared) = MQTTPublishEncoding.encode(topic: "t/abcdefghij", payload: payload)
+        for packetId: UInt16 in [1, 0x1234, .max] {
+            var split = MQTTPublishEncoding.start(head: head, packetId: packetId, allocator: ByteBufferAllocator())
+            split.writeImmutableBuffer(shared)
+            var whole = ByteBuffer()
+            MQTTEncoder.write(.publish(.init(topic: "t/abcdefghij", qos: 1, retain: false, duplicate: false, packetId: packetId, payload: payload)), to: &whole)
+            #expect(split == whole)
+            var parsed = split
+            let packet = try MQTTDecoder.parse(&parsed, maxPacketBytes: 1 << 20)
+            #expect(packet == .publish(.init(topic: "t/abcdefghij", qos: 1, retain: false, duplicate: false, packetId: packetId, payload: payload)))
+        }
+    }
+}

@@ -1,15 +1,10 @@
 import Synchronization
 
 /// One connection's running subscriptions, by strategy, as both follower protocols keep them:
-/// stopping one ends its pump and leaves the hub.
+/// stopping one ends its delivery and leaves the hub.
 final class ActiveSubscriptions: Sendable {
-    private struct Entry: Sendable {
-        let subscription: FollowerSubscription
-        let task: Task<Void, Never>
-    }
-
     private let hub: RelayHub
-    private let entries = Mutex<[String: Entry]>([:])
+    private let entries = Mutex<[String: FollowerSubscription]>([:])
 
     init(hub: RelayHub) {
         self.hub = hub
@@ -19,28 +14,26 @@ final class ActiveSubscriptions: Sendable {
         entries.withLock { $0[strategyId] != nil }
     }
 
-    func insert(_ subscription: FollowerSubscription, pumpedBy task: Task<Void, Never>) {
-        entries.withLock { $0[subscription.strategyId] = Entry(subscription: subscription, task: task) }
+    func insert(_ subscription: FollowerSubscription) {
+        entries.withLock { $0[subscription.strategyId] = subscription }
     }
 
     /// Stops one subscription; false when there was none.
     @discardableResult
     func stop(_ strategyId: String) -> Bool {
-        guard let entry = entries.withLock({ $0.removeValue(forKey: strategyId) }) else { return false }
-        end(entry)
+        guard let subscription = entries.withLock({ $0.removeValue(forKey: strategyId) }) else { return false }
+        end(subscription)
         return true
     }
 
     func stopAll() {
-        for entry in entries.withLock({ current -> [String: Entry] in defer { current = [:] }; return current }).values {
-            end(entry)
+        for subscription in entries.withLock({ current -> [String: FollowerSubscription] in defer { current = [:] }; return current }).values {
+            end(subscription)
         }
     }
 
-    private func end(_ entry: Entry) {
-        entry.subscription.finish()
-        entry.task.cancel()
-        let hub = self.hub
-        Task { await hub.remove(entry.subscription, strategyId: entry.subscription.strategyId) }
+    private func end(_ subscription: FollowerSubscription) {
+        subscription.stop()
+        hub.remove(subscription, strategyId: subscription.strategyId)
     }
 }

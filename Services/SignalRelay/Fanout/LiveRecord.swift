@@ -1,25 +1,24 @@
 import Foundation
+import MQTTWire
 import Models
+import NIOCore
 import OctoBotFormats
 
-/// A record as relayed to followers: its number, the record JSON (WebSocket) and the envelope
-/// (MQTT), parsed once per delivery and shared by every connection.
+/// A record as relayed to followers, encoded once for all of them: the MQTT PUBLISH (all but
+/// its packet id, the only per-connection bytes) and the WebSocket `signal` frame's text. Every
+/// connection writes the same buffers; none is copied per follower.
 struct LiveRecord: Sendable {
     let strategyId: String
     let seq: Int64
-    let record: [UInt8]
-    let envelope: [UInt8]
     let receivedAt: Date?
-    /// The WebSocket `signal` frame, built once per record rather than once per follower.
-    let webSocketFrame: String
+    /// The PUBLISH of `t/<strategy>` at QoS 1 up to its packet id, then the envelope after it.
+    let mqttHead: ByteBuffer
+    let mqttPayload: ByteBuffer
+    /// `{"type":"signal","record":<record>}`.
+    let webSocketText: ByteBuffer
 
     init(_ record: SignalRecord) {
-        strategyId = record.strategyId
-        seq = record.seq
-        self.record = record.json
-        envelope = record.envelope
-        receivedAt = record.receivedAt
-        webSocketFrame = Self.frame(for: self.record)
+        self.init(strategyId: record.strategyId, seq: record.seq, record: record.json, envelope: record.envelope, receivedAt: record.receivedAt)
     }
 
     /// Reads a record as published on `astrolab.signals`.
@@ -27,15 +26,21 @@ struct LiveRecord: Sendable {
         guard let json = try? JSONParser.parse(body), let strategyId = json["strategyId"]?.stringValue,
             let seqText = json["seq"], case .number(let number) = seqText, let seq = Int64(number), let envelope = json["envelope"]
         else { return nil }
-        self.strategyId = strategyId
-        self.seq = seq
-        record = body
-        self.envelope = JSONWriter.bytes(envelope)
-        receivedAt = json["receivedAt"]?.stringValue.flatMap { try? Date($0, strategy: .iso8601) }
-        webSocketFrame = Self.frame(for: body)
+        self.init(
+            strategyId: strategyId, seq: seq, record: body, envelope: JSONWriter.bytes(envelope),
+            receivedAt: json["receivedAt"]?.stringValue.flatMap { try? Date($0, strategy: .iso8601) }
+        )
     }
 
-    private static func frame(for record: [UInt8]) -> String {
-        "{\"type\":\"signal\",\"record\":" + String(decoding: record, as: UTF8.self) + "}"
+    private init(strategyId: String, seq: Int64, record: [UInt8], envelope: [UInt8], receivedAt: Date?) {
+        self.strategyId = strategyId
+        self.seq = seq
+        self.receivedAt = receivedAt
+        (mqttHead, mqttPayload) = MQTTPublishEncoding.encode(topic: "t/\(strategyId)", payload: envelope)
+        var text = ByteBuffer()
+        text.writeString("{\"type\":\"signal\",\"record\":")
+        text.writeBytes(record)
+        text.writeString("}")
+        webSocketText = text
     }
 }

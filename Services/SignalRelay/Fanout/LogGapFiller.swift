@@ -32,7 +32,7 @@ struct LogGapFiller: Service {
     /// One look: fills what was missing since `previousHeads` and returns the heads seen now
     /// (none when the database is away: the next look reads them again).
     func look(after previousHeads: [String: Int64]) async -> [String: Int64] {
-        let dispatched = await hub.dispatchedSeqs()
+        let dispatched = hub.dispatchedSeqs()
         guard !dispatched.isEmpty else { return [:] }
         for (strategyId, sent) in dispatched {
             guard let stalled = previousHeads[strategyId], stalled > sent else { continue }
@@ -40,7 +40,7 @@ struct LogGapFiller: Service {
             while after < stalled, let page = await log.page(of: strategyId, after: after) {
                 let missing = page.filter { $0.seq <= stalled }
                 guard let last = missing.last else { break }
-                for record in missing { await hub.dispatch(LiveRecord(record)) }
+                for record in missing { hub.dispatch(LiveRecord(record)) }
                 RelayMetrics.gapFilled(count: missing.count)
                 after = last.seq
             }

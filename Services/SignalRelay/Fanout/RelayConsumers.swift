@@ -25,13 +25,13 @@ struct RelayConsumers: Service {
                 group.addTask {
                     for await delivery in records {
                         delivery.ack()
-                        if let record = LiveRecord(body: delivery.body) { await hub.dispatch(record) }
+                        if let record = LiveRecord(body: delivery.body) { hub.dispatch(record) }
                     }
                 }
                 group.addTask {
                     for await delivery in accessEvents {
                         delivery.ack()
-                        await handleAccessEvent(delivery.body)
+                        handleAccessEvent(delivery.body)
                     }
                 }
             }
@@ -43,17 +43,17 @@ struct RelayConsumers: Service {
         }
     }
 
-    private func handleAccessEvent(_ body: [UInt8]) async {
+    private func handleAccessEvent(_ body: [UInt8]) {
         guard let envelope = try? EventEnvelope(bytes: body) else { return }
         switch envelope.type {
         case SubscriptionEnded.type:
             if let event = try? envelope.payload(as: SubscriptionEnded.self) {
-                await hub.endAccess(userId: event.userId, strategyId: event.strategyId)
+                hub.endAccess(userId: event.userId, strategyId: event.strategyId)
             }
         case DeviceDeleted.type:
-            if let event = try? envelope.payload(as: DeviceDeleted.self) { await hub.deviceDeleted(event.deviceId) }
+            if let event = try? envelope.payload(as: DeviceDeleted.self) { hub.deviceDeleted(event.deviceId) }
         case APIKeyRevoked.type:
-            if let event = try? envelope.payload(as: APIKeyRevoked.self) { await hub.apiKeyRevoked(event.apiKeyId) }
+            if let event = try? envelope.payload(as: APIKeyRevoked.self) { hub.apiKeyRevoked(event.apiKeyId) }
         default:
             break
         }

@@ -14,8 +14,7 @@ struct SignalHistoryController: Sendable {
 
     let database: PostgresClient
     let logger: Logger
-    let strategies: any StrategyRepository
-    let clock: any WallClock
+    let policy: FollowPolicy
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get(":strategyId/head") { _, context in
@@ -26,7 +25,7 @@ struct SignalHistoryController: Sendable {
         group.get(":strategyId") { request, context in
             guard let identity = context.identity else { throw ProblemDetails.unauthorized("Sign in to read a strategy's signals.") }
             let strategy = try await visibleStrategy(context)
-            guard try await FollowAccess.allows(identity, strategyId: strategy.id, at: clock.now(), database: database, logger: logger) else {
+            guard case .allowed = try await policy.decide(FollowerIdentity(identity), strategyId: strategy.id) else {
                 throw ProblemDetails.forbidden("Subscribe to the strategy to read its signals.")
             }
             let parameters = request.formQuery
@@ -51,8 +50,8 @@ struct SignalHistoryController: Sendable {
 
     /// Published strategies are visible to all; others to their author and admins (404 otherwise).
     private func visibleStrategy(_ context: AppRequestContext) async throws -> Strategy {
-        guard let id = context.parameters.get("strategyId"), StrategyID.isValid(id), let strategy = try await strategies.find(id: id),
-            strategy.isVisible(to: context.identity?.userId, isAdmin: context.identity?.isAdmin ?? false)
+        guard let id = context.parameters.get("strategyId"),
+            let strategy = try await policy.visibleStrategy(id, to: context.identity?.userId, isAdmin: context.identity?.isAdmin ?? false)
         else { throw ProblemDetails.notFound("No such strategy.") }
         return strategy
     }
@@ -61,19 +60,4 @@ struct SignalHistoryController: Sendable {
 struct HeadResponse: ResponseEncodable {
     let seq: Int64
     let hash: String
-}
-
-/// Following rules for a credential: users and `signals:follow` API keys (limited to the
-/// strategies they name, if any) may follow what `Entitlements` allows their user.
-enum FollowAccess {
-    static func access(_ principal: Principal, strategyId: String, at now: Date, database: PostgresClient, logger: Logger) async throws -> Entitlements.Access {
-        if case .apiKey(_, let scopes, let strategyIds) = principal.credential {
-            guard scopes.contains(.signalsFollow), strategyIds.isEmpty || strategyIds.contains(strategyId) else { return .denied }
-        }
-        return try await Entitlements.access(userId: principal.userId, isAdmin: principal.isAdmin, strategyId: strategyId, at: now, client: database, logger: logger)
-    }
-
-    static func allows(_ principal: Principal, strategyId: String, at now: Date, database: PostgresClient, logger: Logger) async throws -> Bool {
-        try await access(principal, strategyId: strategyId, at: now, database: database, logger: logger) != .denied
-    }
 }

@@ -9,7 +9,8 @@ import ServiceKit
 /// Accepts signals for the log, the same way from HTTP and from an author's MQTT device:
 /// validate (off the event loops), rate-limit per strategy, append in one transaction, all
 /// within `commitTimeout` of the request's start: a bot is told at once when the log cannot be
-/// written, instead of waiting on a database that does not answer.
+/// written, instead of waiting on a database that does not answer. A committed record goes to
+/// this instance's own followers at once (`committed`); the outbox brings it to the others'.
 struct SignalIngest: Sendable {
     enum Outcome: Sendable {
         case appended(SignalRecord)
@@ -27,6 +28,8 @@ struct SignalIngest: Sendable {
     let limiter: EmitRateLimiter
     let clock: any WallClock
     let commitTimeout: Duration
+    /// Told each record as soon as it is committed (this instance's hub).
+    var committed: @Sendable (SignalRecord) -> Void = { _ in }
 
     /// The deadline of a request that starts now.
     func deadline() -> Deadline {
@@ -59,6 +62,7 @@ struct SignalIngest: Sendable {
         switch appended {
         case .appended(let record):
             RelayMetrics.signalIngested()
+            committed(record)
             return .appended(record)
         case .duplicate(let record): return .duplicate(record)
         case .conflict: return .conflict

@@ -16,7 +16,7 @@ struct MQTTListener: Service {
 
     let host: String
     let port: Int
-    let hub: RelayHub
+    let flow: FollowFlow
     let ingest: SignalIngest
     let database: PostgresClient
     let buffer: Int
@@ -31,11 +31,11 @@ struct MQTTListener: Service {
 
     func run() async throws {
         let context = MQTTSession.Context(
-            hub: hub, ingest: ingest, database: database, strategies: PostgresStrategyRepository(client: database, logger: logger),
-            devices: PostgresDeviceRepository(client: database, logger: logger), users: PostgresUserRepository(client: database, logger: logger),
-            buffer: buffer, inflightWindow: inflightWindow, connectTimeout: connectTimeout, resume: resume, resumeBook: resumeBook,
-            clock: clock, logger: logger
+            flow: flow, ingest: ingest, database: database, devices: PostgresDeviceRepository(client: database, logger: logger),
+            users: PostgresUserRepository(client: database, logger: logger), connectTimeout: connectTimeout, resume: resume,
+            resumeBook: resumeBook, clock: clock, logger: logger
         )
+        let delivery = MQTTDeliveryHandler.Settings(inflightWindow: inflightWindow, buffer: buffer, resumeBook: resumeBook, clock: clock)
         try await cancelWhenGracefulShutdown {
             try await withThrowingDiscardingTaskGroup { group in
                 var listenPort = port
@@ -44,7 +44,7 @@ struct MQTTListener: Service {
                 // bot's connection must not end the listener, let alone the process: log it and
                 // listen again on the same port. Sessions already running are not affected.
                 while !Task.isCancelled {
-                    let server = try await bind(port: listenPort)
+                    let server = try await bind(port: listenPort, delivery: delivery)
                     listenPort = server.channel.localAddress?.port ?? listenPort
                     do {
                         try await server.executeThenClose { connections in
@@ -52,7 +52,7 @@ struct MQTTListener: Service {
                                 group.addTask {
                                     RelayMetrics.mqttOpened()
                                     defer { RelayMetrics.mqttClosed() }
-                                    await MQTTSession(context: context, channel: connection).run()
+                                    await MQTTSession(context: context, channel: connection.channel, link: connection.link).run()
                                 }
                             }
                         }
@@ -65,7 +65,13 @@ struct MQTTListener: Service {
         }
     }
 
-    private func bind(port: Int) async throws -> NIOAsyncChannel<NIOAsyncChannel<MQTTPacket, MQTTPacket>, Never> {
+    /// An accepted connection: its packets, and its records' way out (`MQTTDeliveryHandler`).
+    struct Connection: Sendable {
+        let channel: NIOAsyncChannel<MQTTPacket, MQTTPacket>
+        let link: MQTTFollowerLink
+    }
+
+    private func bind(port: Int, delivery: MQTTDeliveryHandler.Settings) async throws -> NIOAsyncChannel<Connection, Never> {
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -74,9 +80,14 @@ struct MQTTListener: Service {
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    let handler = MQTTDeliveryHandler(settings: delivery)
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(MQTTDecoder(maxPacketBytes: Self.maxPacketBytes, acceptingConnections: true)))
+                    try channel.pipeline.syncOperations.addHandler(handler)
                     try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(MQTTEncoder()))
-                    return try NIOAsyncChannel<MQTTPacket, MQTTPacket>(wrappingChannelSynchronously: channel)
+                    return Connection(
+                        channel: try NIOAsyncChannel<MQTTPacket, MQTTPacket>(wrappingChannelSynchronously: channel),
+                        link: MQTTFollowerLink(handler: handler, eventLoop: channel.eventLoop)
+                    )
                 }
             }
         let boundPort = server.channel.localAddress?.port ?? port

@@ -8,18 +8,16 @@ import PostgresNIO
 import Synchronization
 
 /// One MQTT connection: CONNECT as a device, SUBSCRIBE to strategies the device's user may
-/// follow, QoS 1 delivery with a bounded in-flight window, keep-alive, and PUBLISH of signals
-/// from the strategy author's own devices. Anything outside the protocol closes this connection.
+/// follow (records then go out through `MQTTDeliveryHandler`, on the connection's event loop),
+/// keep-alive, and PUBLISH of signals from the strategy author's own devices. Anything outside
+/// the protocol closes this connection.
 final class MQTTSession: Sendable {
     struct Context: Sendable {
-        let hub: RelayHub
+        let flow: FollowFlow
         let ingest: SignalIngest
         let database: PostgresClient
-        let strategies: any StrategyRepository
         let devices: any DeviceRepository
         let users: any UserRepository
-        let buffer: Int
-        let inflightWindow: Int
         let connectTimeout: Duration
         let resume: MQTTResumePolicy
         let resumeBook: MQTTResumeBook
@@ -27,32 +25,33 @@ final class MQTTSession: Sendable {
         let logger: Logger
     }
 
-    /// What the writer task sends, in order.
-    enum Outgoing: Sendable {
-        case control(MQTTPacket)
-        case record(LiveRecord)
-        case acknowledged(packetId: UInt16)
-    }
-
     private struct Identity: Sendable {
         let device: Device
         let isAdmin: Bool
     }
 
+    /// Control packets waiting for the writer: a client that stops reading fills it and is closed.
+    private static let controlQueue = 1024
+
     let context: Context
     let channel: NIOAsyncChannel<MQTTPacket, MQTTPacket>
-    private let outgoing: AsyncStream<Outgoing>
-    private let outgoingInput: AsyncStream<Outgoing>.Continuation
+    let link: MQTTFollowerLink
+    private let outgoing: AsyncStream<MQTTPacket>
+    private let outgoingInput: AsyncStream<MQTTPacket>.Continuation
     private let identity = Mutex<Identity?>(nil)
     private let active: ActiveSubscriptions
+    /// Strategies this connection's device was found to author, so a signal costs no strategy
+    /// read after the first: authorship does not change (a take-down stops followers, not this).
+    private let authored = Mutex<Set<String>>([])
     private let lastPacket = Mutex(ContinuousClock.now)
     private let closed = Mutex(false)
 
-    init(context: Context, channel: NIOAsyncChannel<MQTTPacket, MQTTPacket>) {
+    init(context: Context, channel: NIOAsyncChannel<MQTTPacket, MQTTPacket>, link: MQTTFollowerLink) {
         self.context = context
         self.channel = channel
-        active = ActiveSubscriptions(hub: context.hub)
-        (outgoing, outgoingInput) = AsyncStream.makeStream(of: Outgoing.self, bufferingPolicy: .bufferingOldest(context.buffer))
+        self.link = link
+        active = ActiveSubscriptions(hub: context.flow.hub)
+        (outgoing, outgoingInput) = AsyncStream.makeStream(of: MQTTPacket.self, bufferingPolicy: .bufferingOldest(Self.controlQueue))
     }
 
     func run() async {
@@ -103,7 +102,7 @@ final class MQTTSession: Sendable {
         channel.channel.close(promise: nil)
     }
 
-    private func enqueue(_ item: Outgoing) -> Bool {
+    private func enqueue(_ item: MQTTPacket) -> Bool {
         if case .dropped = outgoingInput.yield(item) {
             RelayMetrics.slowFollowerDisconnected()
             close()
@@ -127,16 +126,16 @@ final class MQTTSession: Sendable {
                 guard let code = await subscribe(filter, as: current) else { return false }
                 codes.append(code)
             }
-            return enqueue(.control(.suback(packetId: packetId, returnCodes: codes)))
+            return enqueue(.suback(packetId: packetId, returnCodes: codes))
         case .unsubscribe(let packetId, let filters):
             for filter in filters where filter.hasPrefix("t/") { active.stop(String(filter.dropFirst(2))) }
-            return enqueue(.control(.unsuback(packetId: packetId)))
+            return enqueue(.unsuback(packetId: packetId))
         case .publish(let publish):
             return await ingest(publish, from: current)
-        case .puback(let packetId):
-            return enqueue(.acknowledged(packetId: packetId))
+        case .puback:
+            return true  // taken by the delivery handler before it gets here
         case .pingreq:
-            return enqueue(.control(.pingresp))
+            return enqueue(.pingresp)
         case .disconnect, .connect, .connack, .suback, .unsuback, .pingresp:
             return false  // DISCONNECT ends it; the rest are protocol violations from a client
         }
@@ -145,22 +144,23 @@ final class MQTTSession: Sendable {
     /// CONNECT: username = a device id; unknown or deleted devices are refused (0x05).
     private func accept(_ connect: MQTTPacket.Connect) async -> Bool {
         guard connect.protocolName == "MQTT", connect.protocolLevel == MQTTPacket.Connect.protocolLevel311 else {
-            _ = enqueue(.control(.connack(sessionPresent: false, returnCode: MQTTPacket.ConnectReturnCode.unacceptableProtocolVersion)))
+            _ = enqueue(.connack(sessionPresent: false, returnCode: MQTTPacket.ConnectReturnCode.unacceptableProtocolVersion))
             return false
         }
         guard let username = connect.username, !username.isEmpty else {
-            _ = enqueue(.control(.connack(sessionPresent: false, returnCode: MQTTPacket.ConnectReturnCode.badUsernameOrPassword)))
+            _ = enqueue(.connack(sessionPresent: false, returnCode: MQTTPacket.ConnectReturnCode.badUsernameOrPassword))
             return false
         }
         guard let deviceId = UUID(uuidString: username), let device = try? await context.devices.findActive(id: deviceId),
             let user = try? await context.users.find(id: device.userId)
         else {
-            _ = enqueue(.control(.connack(sessionPresent: false, returnCode: MQTTPacket.ConnectReturnCode.notAuthorized)))
+            _ = enqueue(.connack(sessionPresent: false, returnCode: MQTTPacket.ConnectReturnCode.notAuthorized))
             return false
         }
         identity.withLock { $0 = Identity(device: device, isAdmin: user.roles.contains(.admin)) }
+        link.identify(device.id)
         keepAlive.withLock { $0 = connect.keepAliveSeconds }
-        return enqueue(.control(.connack(sessionPresent: false, returnCode: MQTTPacket.ConnectReturnCode.accepted)))
+        return enqueue(.connack(sessionPresent: false, returnCode: MQTTPacket.ConnectReturnCode.accepted))
     }
 
     private let keepAlive = Mutex<UInt16>(0)
@@ -192,37 +192,21 @@ final class MQTTSession: Sendable {
         guard StrategyID.isValid(strategyId) else { return MQTTPacket.subscriptionFailure }
         if active.contains(strategyId) { return 0x01 }
         do {
-            guard let strategy = try await context.strategies.find(id: strategyId),
-                strategy.isVisible(to: current.device.userId, isAdmin: current.isAdmin)
-            else { return MQTTPacket.subscriptionFailure }
-            let access = try await Entitlements.access(
-                userId: current.device.userId, isAdmin: current.isAdmin, strategyId: strategyId, at: context.clock.now(),
-                client: context.database, logger: context.logger
-            )
-            guard case .allowed(let until) = access else { return MQTTPacket.subscriptionFailure }
-            let subscription = FollowerSubscription(
-                strategyId: strategyId, userId: current.device.userId, deviceId: current.device.id, buffer: context.buffer,
-                onOverflow: { [weak self] in self?.close() },
+            let (resume, resumeBook, database, clock, logger) = (context.resume, context.resumeBook, context.database, context.clock, context.logger)
+            let deviceId = current.device.id
+            let outcome = try await context.flow.follow(
+                strategyId, as: FollowerIdentity(device: current.device, isAdmin: current.isAdmin), on: link, into: active,
+                startAfter: { head in
+                    // A device seen before resumes after what it acknowledged; a new one starts live.
+                    let key = ResumeKey(deviceId: deviceId, strategyId: strategyId)
+                    let start = try await resume.start(for: key, head: head, now: clock.now(), database: database, logger: logger)
+                    resumeBook.note(key, ackedThrough: start)
+                    return start
+                },
+                isOpen: { [weak self] in self.map { !$0.closed.withLock { $0 } } ?? false },
                 onAccessEnded: { [weak self] _ in self?.close() }  // the bot reconnects, and its re-subscribe gets 0x80
             )
-            try await context.hub.add(subscription, strategyId: strategyId)
-            let head = try await SignalLog.head(of: strategyId, client: context.database, logger: context.logger)
-            // A device seen before resumes after what it acknowledged; a new one starts live.
-            let key = ResumeKey(deviceId: current.device.id, strategyId: strategyId)
-            let start = try await context.resume.start(for: key, head: head.seq, now: context.clock.now(), database: context.database, logger: context.logger)
-            context.resumeBook.note(key, ackedThrough: start)
-            let task = Task { [weak self, context] in
-                await subscription.pump(after: start, log: LogReader(database: context.database, logger: context.logger)) { record in
-                    self?.enqueue(.record(record)) ?? false
-                }
-            }
-            active.insert(subscription, pumpedBy: task)
-            if closed.withLock({ $0 }) { close() }
-            if let until {
-                AccessDeadline.schedule(until, clock: context.clock, while: { [weak self] in self.map { !$0.closed.withLock { $0 } } ?? false }) { [weak self] in
-                    self?.close()
-                }
-            }
+            guard case .following = outcome else { return MQTTPacket.subscriptionFailure }
             return 0x01
         } catch {
             context.logger.warning("MQTT subscribe failed; closing so that the bot tries again", metadata: ["strategy": "\(strategyId)", "error": "\(error)"])
@@ -235,9 +219,7 @@ final class MQTTSession: Sendable {
     private func ingest(_ publish: MQTTPacket.Publish, from current: Identity) async -> Bool {
         guard publish.qos < 2, publish.topic.hasPrefix("t/") else { return false }
         let strategyId = String(publish.topic.dropFirst(2))
-        guard StrategyID.isValid(strategyId), let strategy = try? await context.strategies.find(id: strategyId),
-            strategy.author.id == current.device.userId, strategy.kind == .signals
-        else { return false }
+        guard StrategyID.isValid(strategyId), await authors(strategyId, current) else { return false }
         var payload = publish.payload
         if payload.first == 0x78 {  // a zlib header
             var buffer = ByteBuffer(bytes: payload)
@@ -257,40 +239,24 @@ final class MQTTSession: Sendable {
             context.logger.warning("MQTT signal could not be stored", metadata: ["error": "\(error)"])
             return false  // no PUBACK: the bot sends it again after reconnecting
         }
-        if let packetId = publish.packetId { return enqueue(.control(.puback(packetId: packetId))) }
+        if let packetId = publish.packetId { return enqueue(.puback(packetId: packetId)) }
         return true
     }
 
-    /// The only writer of the connection: control packets at once, records as QoS 1 PUBLISH
-    /// within the in-flight window (the rest wait, bounded by the outgoing queue).
+    /// Whether the connection's device belongs to the author of signal strategy `strategyId`.
+    private func authors(_ strategyId: String, _ current: Identity) async -> Bool {
+        if authored.withLock({ $0.contains(strategyId) }) { return true }
+        guard let strategy = try? await context.flow.policy.strategies.find(id: strategyId),
+            strategy.author.id == current.device.userId, strategy.kind == .signals
+        else { return false }
+        authored.withLock { _ = $0.insert(strategyId) }
+        return true
+    }
+
+    /// The writer of the session's control packets (records go out through `link`).
     private func write(to outbound: NIOAsyncChannelOutboundWriter<MQTTPacket>) async {
-        var inflight: [UInt16: (strategyId: String, seq: Int64, committedAt: Date?)] = [:]
-        var waiting: [LiveRecord] = []
-        var nextId: UInt16 = 0
-        var acks = AckTracker()
-        func send(_ record: LiveRecord) async throws {
-            repeat { nextId = nextId &+ 1 } while nextId == 0 || inflight[nextId] != nil
-            inflight[nextId] = (record.strategyId, record.seq, record.receivedAt)
-            try await outbound.write(.publish(.init(topic: "t/\(record.strategyId)", qos: 1, retain: false, duplicate: false, packetId: nextId, payload: record.envelope)))
-        }
         do {
-            for await item in outgoing {
-                switch item {
-                case .control(let packet):
-                    try await outbound.write(packet)
-                case .record(let record):
-                    acks.handed(record.strategyId, seq: record.seq)
-                    if inflight.count < context.inflightWindow { try await send(record) } else { waiting.append(record) }
-                case .acknowledged(let packetId):
-                    if let sent = inflight.removeValue(forKey: packetId) {
-                        if let committed = sent.committedAt { RelayMetrics.acknowledged(committedAt: committed, now: context.clock.now()) }
-                        let point = acks.acknowledged(sent.strategyId, seq: sent.seq)
-                        if let deviceId = identity.withLock({ $0?.device.id }) { context.resumeBook.note(ResumeKey(deviceId: deviceId, strategyId: sent.strategyId), ackedThrough: point) }
-                    }
-                    while inflight.count < context.inflightWindow, !waiting.isEmpty { try await send(waiting.removeFirst()) }
-                }
-                if waiting.count > context.buffer { break }
-            }
+            for await packet in outgoing { try await outbound.write(packet) }
         } catch {}
         close()
     }

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
+import Models
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
@@ -30,7 +31,7 @@ struct FollowerStreamChannel: ServerChildChannel, HTTPChannelHandler {
     }
 
     enum Negotiated: Sendable {
-        case webSocket(NIOAsyncChannel<WebSocketFrame, WebSocketFrame>, Principal)
+        case webSocket(NIOAsyncChannel<WebSocketFrame, WebSocketFrame>, Principal, WebSocketFollowerLink)
         case refused(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>, ProblemDetails, requestId: String)
         case http(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>)
     }
@@ -40,12 +41,15 @@ struct FollowerStreamChannel: ServerChildChannel, HTTPChannelHandler {
         let channel: any Channel
     }
 
-    /// What a follower connection runs once upgraded.
-    typealias Session = @Sendable (WebSocketInboundStream, WebSocketOutboundWriter, Principal, Logger) async throws -> Void
+    /// What a follower connection runs once upgraded; the link writes its frames (`WebSocketDelivery`).
+    typealias Session = @Sendable (WebSocketInboundStream, Principal, WebSocketFollowerLink, Logger) async throws -> Void
 
     let responder: HTTPChannelHandler.Responder
     let authenticator: BearerAuthenticator
     let webSocket: WebSocketServerConfiguration
+    /// Frames a follower connection may have waiting for its socket (`WebSocketDeliveryHandler`).
+    let followerBuffer: Int
+    let clock: any WallClock
     let session: Session
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
@@ -67,10 +71,12 @@ struct FollowerStreamChannel: ServerChildChannel, HTTPChannelHandler {
                         guard case .accepted(let principal) = handshake.withLockedValue({ $0 }) else {
                             throw ProblemDetails.unauthorized("The handshake was not accepted.")
                         }
+                        let delivery = WebSocketDeliveryHandler(buffer: followerBuffer, clock: clock)
+                        try channel.pipeline.syncOperations.addHandler(delivery)
                         let frames = try NIOAsyncChannel<WebSocketFrame, WebSocketFrame>(
                             wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true)
                         )
-                        return .webSocket(frames, principal)
+                        return .webSocket(frames, principal, WebSocketFollowerLink(handler: delivery, eventLoop: channel.eventLoop))
                     }
                 }
             )
@@ -105,7 +111,7 @@ struct FollowerStreamChannel: ServerChildChannel, HTTPChannelHandler {
                 await handleHTTP(asyncChannel: http, logger: logger)
             case .refused(let http, let problem, let requestId):
                 try await answer(http, with: problem, requestId: requestId)
-            case .webSocket(let frames, let principal):
+            case .webSocket(let frames, let principal, let link):
                 _ = try await WebSocketHandler.handle(
                     type: .server,
                     configuration: .init(
@@ -114,8 +120,8 @@ struct FollowerStreamChannel: ServerChildChannel, HTTPChannelHandler {
                     ),
                     asyncChannel: frames,
                     context: FollowerContext(logger: logger)
-                ) { inbound, outbound, context in
-                    try await session(inbound, outbound, principal, context.logger)
+                ) { inbound, _, context in
+                    try await session(inbound, principal, link, context.logger)
                 }
             }
         } catch {
@@ -165,10 +171,13 @@ struct FollowerStreamChannel: ServerChildChannel, HTTPChannelHandler {
 extension HTTPServerBuilder {
     /// HTTP/1 with the follower stream's WebSocket upgrade (see `FollowerStreamChannel`).
     static func followerStream(
-        authenticator: BearerAuthenticator, webSocket: WebSocketServerConfiguration = .init(), session: @escaping FollowerStreamChannel.Session
+        authenticator: BearerAuthenticator, webSocket: WebSocketServerConfiguration = .init(), followerBuffer: Int, clock: any WallClock,
+        session: @escaping FollowerStreamChannel.Session
     ) -> HTTPServerBuilder {
         .init { responder in
-            FollowerStreamChannel(responder: responder, authenticator: authenticator, webSocket: webSocket, session: session)
+            FollowerStreamChannel(
+                responder: responder, authenticator: authenticator, webSocket: webSocket, followerBuffer: followerBuffer, clock: clock, session: session
+            )
         }
     }
 }

@@ -3,17 +3,18 @@ import Logging
 import Models
 import PostgresNIO
 
-/// What a load run needs, made in the database: an author with a published signal strategy
-/// (and a silent one for idle followers) and an emit key; a subscribed follower with a follow
-/// key and one device per MQTT connection.
-struct LoadWorld: Sendable {
+/// What a run against the relay needs, made straight in the installation's database: an author
+/// with a published signal strategy (and a silent one for idle followers) and the MQTT device
+/// the author's bot publishes from; a subscribed follower with a follow key (WebSocket) and one
+/// device per MQTT connection.
+struct RelayWorld: Sendable {
     let strategyId: String
     let silentStrategyId: String
-    let emitKey: String
+    let authorDevice: UUID
     let followKey: String
     let devices: [UUID]
 
-    static func make(databaseURL: String, devices count: Int, logger: Logger) async throws -> LoadWorld {
+    static func make(databaseURL: String, devices count: Int, logger: Logger) async throws -> RelayWorld {
         try await withPostgresClient(try DatabaseURL.configuration(from: databaseURL), logger: logger) { client in
             let now = Date()
             let users = PostgresUserRepository(client: client, logger: logger)
@@ -36,20 +37,20 @@ struct LoadWorld: Sendable {
                 ids.append(strategy.id)
             }
             let keys = PostgresAPIKeyRepository(client: client, logger: logger)
-            let emitKey = SecretToken.generate(prefix: "ak_")
-            try await keys.create(APIKey(id: UUID(), userId: author.id, name: "load emitter", prefix: String(emitKey.value.prefix(9)), scopes: [.signalsEmit], strategyIds: [ids[0]], createdAt: now), secretHash: emitKey.hash)
             let followKey = SecretToken.generate(prefix: "ak_")
             try await keys.create(APIKey(id: UUID(), userId: follower.id, name: "load follower", prefix: String(followKey.value.prefix(9)), scopes: [.signalsFollow], strategyIds: [], createdAt: now), secretHash: followKey.hash)
             let subscriptions = PostgresSubscriptionRepository(client: client, logger: logger, tokens: try DownloadTokenIssuer(secret: UUID().uuidString + UUID().uuidString))
             for id in ids { _ = try await subscriptions.subscribe(userId: follower.id, strategyId: id, at: now) }
             let deviceRepository = PostgresDeviceRepository(client: client, logger: logger)
+            let authorDevice = Device(id: UUID(), userId: author.id, name: "load author bot", createdAt: now)
+            try await deviceRepository.create(authorDevice)
             var devices: [UUID] = []
             for index in 0..<count {
                 let device = Device(id: UUID(), userId: follower.id, name: "load \(index)", createdAt: now)
                 try await deviceRepository.create(device)
                 devices.append(device.id)
             }
-            return LoadWorld(strategyId: ids[0], silentStrategyId: ids[1], emitKey: emitKey.value, followKey: followKey.value, devices: devices)
+            return RelayWorld(strategyId: ids[0], silentStrategyId: ids[1], authorDevice: authorDevice.id, followKey: followKey.value, devices: devices)
         }
     }
 }

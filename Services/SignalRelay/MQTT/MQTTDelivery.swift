@@ -1,0 +1,148 @@
+import DequeModule
+import Foundation
+import Models
+import MQTTWire
+import NIOCore
+
+/// Writes records to one MQTT connection, on its event loop, as QoS 1 PUBLISH within a bounded
+/// in-flight window; more wait (bounded: a follower that cannot keep up is closed and resumes).
+/// It sits in the pipeline between the decoder and the encoder: PUBACKs stop here (no task
+/// wakes for one), and its own writes go straight to the socket, already encoded
+/// (`LiveRecord`), while the session's control packets pass through it on their way out.
+final class MQTTDeliveryHandler: ChannelDuplexHandler {
+    typealias InboundIn = MQTTPacket
+    typealias InboundOut = MQTTPacket
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    struct Settings: Sendable {
+        let inflightWindow: Int
+        let buffer: Int
+        let resumeBook: MQTTResumeBook
+        let clock: any WallClock
+    }
+
+    private struct Sent {
+        let strategyId: String
+        let seq: Int64
+        let committedAt: Date?
+    }
+
+    private let settings: Settings
+    private var context: ChannelHandlerContext?
+    private var deviceId: UUID?
+    private var inflight: [UInt16: Sent] = [:]
+    private var waiting = Deque<LiveRecord>()
+    private var nextId: UInt16 = 0
+    private var acks = AckTracker()
+    /// Resume points acknowledged in this read burst, handed to the book once at its end.
+    private var acknowledgedThrough: [String: Int64] = [:]
+    private var isClosed = false
+
+    init(settings: Settings) {
+        self.settings = settings
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    /// The device the connection authenticated as: its acknowledgements are its resume points.
+    func identify(_ deviceId: UUID) {
+        self.deviceId = deviceId
+    }
+
+    /// Sends `record` now if the window allows, else queues it; false once the connection is closing.
+    func send(_ record: LiveRecord) -> Bool {
+        guard !isClosed, let context else { return false }
+        acks.handed(record.strategyId, seq: record.seq)
+        if inflight.count < settings.inflightWindow, waiting.isEmpty {
+            write(record, context: context)
+            context.flush()
+        } else {
+            guard waiting.count < settings.buffer else {
+                fellBehind()
+                return false
+            }
+            waiting.append(record)
+        }
+        return true
+    }
+
+    /// Closes the connection: it cannot keep up with its strategies.
+    func fellBehind() {
+        guard !isClosed else { return }
+        isClosed = true
+        RelayMetrics.slowFollowerDisconnected()
+        context?.close(promise: nil)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard case .puback(let packetId) = unwrapInboundIn(data) else { return context.fireChannelRead(data) }
+        guard let sent = inflight.removeValue(forKey: packetId) else { return }
+        if let committed = sent.committedAt { RelayMetrics.acknowledged(committedAt: committed, now: settings.clock.now()) }
+        acknowledgedThrough[sent.strategyId] = acks.acknowledged(sent.strategyId, seq: sent.seq)
+        var wrote = false
+        while inflight.count < settings.inflightWindow, let record = waiting.popFirst() {
+            write(record, context: context)
+            wrote = true
+        }
+        if wrote { context.flush() }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if let deviceId, !acknowledgedThrough.isEmpty {
+            for (strategyId, seq) in acknowledgedThrough {
+                settings.resumeBook.note(ResumeKey(deviceId: deviceId, strategyId: strategyId), ackedThrough: seq)
+            }
+            acknowledgedThrough = [:]
+        }
+        context.fireChannelReadComplete()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        isClosed = true
+        waiting.removeAll()
+        context.fireChannelInactive()
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        context.write(data, promise: promise)
+    }
+
+    private func write(_ record: LiveRecord, context: ChannelHandlerContext) {
+        repeat { nextId = nextId &+ 1 } while nextId == 0 || inflight[nextId] != nil
+        inflight[nextId] = Sent(strategyId: record.strategyId, seq: record.seq, committedAt: record.receivedAt)
+        let start = MQTTPublishEncoding.start(head: record.mqttHead, packetId: nextId, allocator: context.channel.allocator)
+        context.write(wrapOutboundOut(start), promise: nil)
+        context.write(wrapOutboundOut(record.mqttPayload), promise: nil)
+    }
+}
+
+/// An MQTT connection as a subscription's destination: its delivery handler, reached on its loop.
+final class MQTTFollowerLink: FollowerConnection {
+    let eventLoop: any EventLoop
+    private let handler: NIOLoopBound<MQTTDeliveryHandler>
+
+    /// Call on the connection's event loop, with the handler in its pipeline.
+    init(handler: MQTTDeliveryHandler, eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+        self.handler = NIOLoopBound(handler, eventLoop: eventLoop)
+    }
+
+    func send(_ record: LiveRecord) -> Bool {
+        handler.value.send(record)
+    }
+
+    func fellBehind() {
+        handler.value.fellBehind()
+    }
+
+    func identify(_ deviceId: UUID) {
+        eventLoop.execute { self.handler.value.identify(deviceId) }
+    }
+}
