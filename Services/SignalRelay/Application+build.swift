@@ -2,7 +2,12 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import Models
+import NIOPosix
+import PostgresNIO
 import ServiceKit
+
+/// The thread of the log's own connections (see `buildApplication`); it lives as long as the process.
+private let appendEventLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
 /// Builds the signal relay; `main` runs it, tests drive it with HummingbirdTesting.
 func buildApplication(
@@ -18,8 +23,14 @@ func buildApplication(
     let router = runtime.makeRouter(verificationKeys: verificationKeys, clock: clock)
     let strategies = PostgresStrategyRepository(client: database, logger: log)
     let hub = RelayHub(broker: runtime.broker, database: database, logger: log)
+    // Appends have connections of their own, on a thread of their own: an author's signal must
+    // not wait for a connection behind follower replays, nor for a turn on event loops busy
+    // writing thousands of deliveries (each append is several round trips).
+    let appendDatabase = PostgresClient(
+        configuration: try DatabaseURL.configuration(from: configuration.service.databaseURL), eventLoopGroup: appendEventLoop, backgroundLogger: log
+    )
     let ingest = SignalIngest(
-        database: database, logger: log,
+        database: appendDatabase, logger: log,
         limiter: EmitRateLimiter(ratePerSecond: configuration.emitRatePerSecond, burst: configuration.emitBurst), clock: clock,
         commitTimeout: configuration.emitCommitTimeout, committed: { hub.dispatch(LiveRecord($0)) }
     )
@@ -45,6 +56,7 @@ func buildApplication(
             await followers.follow(inbound: inbound, principal: principal, link: link)
         },
         services: [
+            appendDatabase,
             RelayConsumers(hub: hub, broker: runtime.broker, logger: log),
             LogGapFiller(hub: hub, log: LogReader(database: database, logger: log), interval: configuration.gapCheckInterval, logger: log),
             resumeBook,

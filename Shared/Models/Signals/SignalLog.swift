@@ -16,6 +16,16 @@ public enum AppendOutcome: Sendable, Equatable {
 public struct SignalHead: Sendable, Equatable {
     public let seq: Int64
     public let hash: [UInt8]
+
+    public init(seq: Int64, hash: [UInt8]) {
+        self.seq = seq
+        self.hash = hash
+    }
+
+    /// The chain's end once `record` is appended.
+    public init(after record: SignalRecord) {
+        self.init(seq: record.seq, hash: record.hash)
+    }
 }
 
 /// The outcome of re-computing a chain.
@@ -54,10 +64,7 @@ public enum SignalLog {
                 let record = try decode(row)
                 return record.envelope == bytes ? .duplicate(record) : .conflict
             }
-            let record = SignalRecord(
-                strategyId: strategyId, seq: head.seq + 1, messageId: envelope.messageId, receivedAt: now, prevHash: head.hash,
-                hash: SignalRecord.chainHash(previous: head.hash, envelope: bytes), envelope: bytes
-            )
+            let record = SignalRecord(next: envelope, to: strategyId, after: head, at: now)
             try await connection.query(
                 """
                 INSERT INTO signal_records (strategy_id, seq, message_id, envelope, prev_hash, hash, received_at)
@@ -68,15 +75,57 @@ public enum SignalLog {
             try await connection.query(
                 "UPDATE signal_heads SET seq = \(record.seq), hash = \(Data(record.hash)) WHERE strategy_id = \(strategyId)", logger: logger
             )
-            try await Outbox.enqueue(
-                OutboxMessage(
-                    messageId: "signal:\(strategyId):\(record.seq)", exchange: ExchangeNames.signals, routingKey: strategyId,
-                    type: recordType, body: record.json
-                ),
-                on: connection, logger: logger
-            )
+            try await Outbox.enqueue(fanOut(record), on: connection, logger: logger)
             return .appended(record)
         }
+    }
+
+    /// Appends `envelope` right after `head`, if `head` is still the chain's end, in a single
+    /// statement (one round trip, committed on its own): the head moves, the record and its
+    /// fan-out message are written, or nothing is. Nil when it did not apply (another writer
+    /// moved the head, or the message id is logged already): then `append`, which locks the head
+    /// and tells duplicates from conflicts, does it. A writer that remembers the head it last
+    /// wrote saves the seven other round trips of `append` on every signal but the first.
+    public static func append(
+        _ envelope: SignalEnvelope, to strategyId: String, after head: SignalHead, at now: Date, client: PostgresClient, logger: Logger
+    ) async throws -> SignalRecord? {
+        let record = SignalRecord(next: envelope, to: strategyId, after: head, at: now)
+        let message = fanOut(record)
+        do {
+            let rows = try await client.query(
+                """
+                WITH moved AS (
+                    UPDATE signal_heads SET seq = \(record.seq), hash = \(Data(record.hash))
+                    WHERE strategy_id = \(strategyId) AND seq = \(head.seq) AND hash = \(Data(head.hash))
+                    RETURNING strategy_id
+                ), appended AS (
+                    INSERT INTO signal_records (strategy_id, seq, message_id, envelope, prev_hash, hash, received_at)
+                    SELECT strategy_id, \(record.seq), \(record.messageId), \(Data(record.envelope)), \(Data(record.prevHash)), \(Data(record.hash)), \(now)
+                    FROM moved
+                    RETURNING strategy_id
+                ), queued AS (
+                    INSERT INTO outbox (message_id, exchange, routing_key, type, body)
+                    SELECT \(message.messageId), \(message.exchange), \(message.routingKey), \(message.type), \(Data(message.body)) FROM appended
+                )
+                SELECT count(*) FROM appended
+                """,
+                logger: logger
+            )
+            for try await count in rows.decode(Int64.self) where count == 1 { return record }
+            return nil
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == uniqueViolation {
+            return nil  // the message id is logged: a retry, or a conflict
+        }
+    }
+
+    private static let uniqueViolation = "23505"
+
+    /// The outbox message that brings `record` to every relay instance's followers.
+    private static func fanOut(_ record: SignalRecord) -> OutboxMessage {
+        OutboxMessage(
+            messageId: "signal:\(record.strategyId):\(record.seq)", exchange: ExchangeNames.signals, routingKey: record.strategyId,
+            type: recordType, body: record.json
+        )
     }
 
     /// Records after `seq`, in order, at most `limit`.

@@ -40,3 +40,14 @@ public struct SignalRecord: Sendable, Equatable {
         String(decoding: JSONWriter.bytes(.string(value)), as: UTF8.self)
     }
 }
+
+extension SignalRecord {
+    /// The record that appends `envelope` after `head`: the next seq, linked to the head's hash.
+    init(next envelope: SignalEnvelope, to strategyId: String, after head: SignalHead, at now: Date) {
+        let bytes = envelope.canonicalBytes
+        self.init(
+            strategyId: strategyId, seq: head.seq + 1, messageId: envelope.messageId, receivedAt: now, prevHash: head.hash,
+            hash: Self.chainHash(previous: head.hash, envelope: bytes), envelope: bytes
+        )
+    }
+}
