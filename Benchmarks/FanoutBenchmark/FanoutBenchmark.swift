@@ -51,7 +51,8 @@ struct FanoutBenchmark: AsyncParsableCommand {
         for index in 0..<wsFollowers {
             let loop = group.next()
             let subscribed = loop.makePromise(of: Void.self)
-            try await WebSocketFollower.connect(host: mqttHost, port: httpPort, key: target.followKey, on: loop) { [strategyId = target.strategyId] in
+            try await WebSocketFollower.connect(host: mqttHost, port: httpPort, key: target.followKey, strategyId: target.strategyId, on: loop) {
+                [strategyId = target.strategyId] in
                 WebSocketFollowerHandler(strategyId: strategyId, messages: messages, tally: tallies.tally(on: loop), subscribed: subscribed)
             }
             try await subscribed.futureResult.get()

@@ -21,10 +21,6 @@ final class WebSocketFollowerHandler: ChannelInboundHandler {
         received = ReceivedSet(capacity: messages)
     }
 
-    func handlerAdded(context: ChannelHandlerContext) {
-        send(.text, ByteBuffer(string: "{\"type\":\"subscribe\",\"strategyId\":\"\(strategyId)\"}"), context: context)
-    }
-
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
         switch frame.opcode {
@@ -54,28 +50,32 @@ final class WebSocketFollowerHandler: ChannelInboundHandler {
     }
 
     private func send(_ opcode: WebSocketOpcode, _ data: ByteBuffer, context: ChannelHandlerContext) {
-        // A client masks every frame it sends (RFC 6455 §5.3).
-        let frame = WebSocketFrame(fin: true, opcode: opcode, maskKey: .random(), data: data)
-        context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(Self.frame(opcode, data)), promise: nil)
+    }
+
+    /// A client masks every frame it sends (RFC 6455 §5.3).
+    static func frame(_ opcode: WebSocketOpcode, _ data: ByteBuffer) -> WebSocketFrame {
+        WebSocketFrame(fin: true, opcode: opcode, maskKey: .random(), data: data)
     }
 }
 
 enum WebSocketFollower {
     enum Upgrade: Sendable {
-        case upgraded
+        case upgraded(any Channel)
         case refused
     }
 
-    /// Connects, upgrades with `key` as the access token, and installs `handler`.
+    /// Connects, upgrades with `key` as the access token, installs `handler` and subscribes to
+    /// `strategyId` (once the upgrade is over: the HTTP handlers are gone by then).
     static func connect(
-        host: String, port: Int, key: String, on loop: any EventLoop, handler: @escaping @Sendable () -> WebSocketFollowerHandler
+        host: String, port: Int, key: String, strategyId: String, on loop: any EventLoop, handler: @escaping @Sendable () -> WebSocketFollowerHandler
     ) async throws {
         let upgrade = try await ClientBootstrap(group: loop).connect(host: host, port: port) { channel in
             channel.eventLoop.makeCompletedFuture {
                 let upgrader = NIOTypedWebSocketClientUpgrader<Upgrade>(maxFrameSize: 1 << 20) { channel, _ in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(handler())
-                        return .upgraded
+                        return .upgraded(channel)
                     }
                 }
                 var headers = HTTPHeaders()
@@ -89,6 +89,8 @@ enum WebSocketFollower {
                 return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(configuration: .init(upgradeConfiguration: configuration))
             }
         }
-        guard case .upgraded = try await upgrade.get() else { throw MQTTFrames.Refused() }
+        guard case .upgraded(let channel) = try await upgrade.get() else { throw MQTTFrames.Refused() }
+        let subscribe = ByteBuffer(string: "{\"type\":\"subscribe\",\"strategyId\":\"\(strategyId)\"}")
+        try await channel.writeAndFlush(WebSocketFollowerHandler.frame(.text, subscribe))
     }
 }

@@ -1,6 +1,7 @@
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
+import Messaging
 import Models
 import NIOPosix
 import PostgresNIO
@@ -32,7 +33,7 @@ func buildApplication(
     let ingest = SignalIngest(
         database: appendDatabase, logger: log,
         limiter: EmitRateLimiter(ratePerSecond: configuration.emitRatePerSecond, burst: configuration.emitBurst), clock: clock,
-        commitTimeout: configuration.emitCommitTimeout, committed: { hub.dispatch(LiveRecord($0)) }
+        commitTimeout: configuration.emitCommitTimeout, fanOut: { hub.dispatch(LiveRecord($0)) }
     )
 
     let resumeStore = PostgresMQTTResumeStore(client: database, logger: log)
@@ -48,6 +49,8 @@ func buildApplication(
     SignalIngestController(ingest: ingest, strategies: strategies).addRoutes(to: router.group("v1/signals"))
     SignalHistoryController(database: database, logger: log, policy: policy).addRoutes(to: router.group("v1/signals"))
 
+    var outbox = OutboxRelay.Settings()
+    outbox.channels.append("outbox_signals")  // woken by signal records (the other services are not)
     return runtime.makeApplication(
         router: router,
         server: .followerStream(
@@ -70,6 +73,7 @@ func buildApplication(
                 resumeBook: resumeBook, clock: clock, logger: log,
                 onBound: onMQTTBound
             ),
-        ]
+        ],
+        outbox: outbox
     )
 }

@@ -6,8 +6,9 @@ import OctoBotFormats
 
 /// A record as relayed to followers, encoded once for all of them: the MQTT PUBLISH (all but
 /// its packet id, the only per-connection bytes) and the WebSocket `signal` frame's text. Every
-/// connection writes the same buffers; none is copied per follower.
-struct LiveRecord: Sendable {
+/// connection writes the same buffers; none is copied per follower. A class: handing it to a
+/// thousand followers moves one reference each, not its four buffers.
+final class LiveRecord: Sendable {
     let strategyId: String
     let seq: Int64
     let receivedAt: Date?
@@ -17,12 +18,12 @@ struct LiveRecord: Sendable {
     /// `{"type":"signal","record":<record>}`.
     let webSocketText: ByteBuffer
 
-    init(_ record: SignalRecord) {
+    convenience init(_ record: SignalRecord) {
         self.init(strategyId: record.strategyId, seq: record.seq, record: record.json, envelope: record.envelope, receivedAt: record.receivedAt)
     }
 
     /// Reads a record as published on `astrolab.signals`.
-    init?(body: [UInt8]) {
+    convenience init?(body: [UInt8]) {
         guard let json = try? JSONParser.parse(body), let strategyId = json["strategyId"]?.stringValue,
             let seqText = json["seq"], case .number(let number) = seqText, let seq = Int64(number), let envelope = json["envelope"]
         else { return nil }

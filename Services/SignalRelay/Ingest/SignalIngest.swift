@@ -11,7 +11,8 @@ import Synchronization
 /// validate (off the event loops), rate-limit per strategy, append in one transaction, all
 /// within `commitTimeout` of the request's start: a bot is told at once when the log cannot be
 /// written, instead of waiting on a database that does not answer. A committed record goes to
-/// this instance's own followers at once (`committed`); the outbox brings it to the others'.
+/// this instance's own followers when the caller says (`fanOut`, once the author is answered);
+/// the outbox brings it to the other instances'.
 struct SignalIngest: Sendable {
     enum Outcome: Sendable {
         case appended(SignalRecord)
@@ -29,8 +30,8 @@ struct SignalIngest: Sendable {
     let limiter: EmitRateLimiter
     let clock: any WallClock
     let commitTimeout: Duration
-    /// Told each record as soon as it is committed (this instance's hub).
-    var committed: @Sendable (SignalRecord) -> Void = { _ in }
+    /// Where this instance's followers get a committed record (its hub).
+    var fanOut: @Sendable (SignalRecord) -> Void = { _ in }
     /// The heads this instance last wrote, for the one-statement append.
     let heads = AppendedHeads()
 
@@ -64,7 +65,6 @@ struct SignalIngest: Sendable {
         case .appended(let record):
             RelayMetrics.signalIngested()
             heads.remember(SignalHead(after: record), of: strategyId)
-            committed(record)
             return .appended(record)
         case .duplicate(let record): return .duplicate(record)
         case .conflict: return .conflict

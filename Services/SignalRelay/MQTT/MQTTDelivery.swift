@@ -4,11 +4,11 @@ import Models
 import MQTTWire
 import NIOCore
 
-/// Writes records to one MQTT connection, on its event loop, as QoS 1 PUBLISH within a bounded
-/// in-flight window; more wait (bounded: a follower that cannot keep up is closed and resumes).
+/// The only writer of one MQTT connection, on its event loop: records as QoS 1 PUBLISH within a
+/// bounded in-flight window (more wait, bounded: a follower that cannot keep up is closed and
+/// resumes), and the session's own packets (CONNACK, SUBACK, PUBACK, …) in the order sent.
 /// It sits in the pipeline between the decoder and the encoder: PUBACKs stop here (no task
-/// wakes for one), and its own writes go straight to the socket, already encoded
-/// (`LiveRecord`), while the session's control packets pass through it on their way out.
+/// wakes for one), and its writes go straight to the socket, records already encoded (`LiveRecord`).
 final class MQTTDeliveryHandler: ChannelDuplexHandler {
     typealias InboundIn = MQTTPacket
     typealias InboundOut = MQTTPacket
@@ -29,6 +29,7 @@ final class MQTTDeliveryHandler: ChannelDuplexHandler {
     }
 
     private let settings: Settings
+    private let eventLoop: any EventLoop
     private var context: ChannelHandlerContext?
     private var deviceId: UUID?
     private var inflight: [UInt16: Sent] = [:]
@@ -38,9 +39,16 @@ final class MQTTDeliveryHandler: ChannelDuplexHandler {
     /// Resume points acknowledged in this read burst, handed to the book once at its end.
     private var acknowledgedThrough: [String: Int64] = [:]
     private var isClosed = false
+    /// Control packets written but not yet out: a client that sends requests (PINGREQ, PUBLISH)
+    /// without reading the answers is closed once it has this many waiting.
+    private var unwrittenControls = 0
+    private static let maxUnwrittenControls = 1024
+    /// Completed when the session's last packets are out (see `flushControls`).
+    private var flushed: EventLoopPromise<Void>?
 
-    init(settings: Settings) {
+    init(settings: Settings, eventLoop: any EventLoop) {
         self.settings = settings
+        self.eventLoop = eventLoop
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -71,6 +79,35 @@ final class MQTTDeliveryHandler: ChannelDuplexHandler {
             waiting.append(record)
         }
         return true
+    }
+
+    /// Writes one of the session's packets; false once the connection is closing.
+    func control(_ packet: MQTTPacket) -> Bool {
+        guard !isClosed, let context else { return false }
+        guard unwrittenControls < Self.maxUnwrittenControls else {
+            fellBehind()
+            return false
+        }
+        var bytes = context.channel.allocator.buffer(capacity: 16)
+        MQTTEncoder.write(packet, to: &bytes)
+        unwrittenControls += 1
+        let written = context.eventLoop.makePromise(of: Void.self)
+        written.futureResult.assumeIsolated().whenComplete { _ in
+            self.unwrittenControls -= 1
+            if self.unwrittenControls == 0 { self.flushed?.succeed() }
+        }
+        context.writeAndFlush(wrapOutboundOut(bytes), promise: written)
+        return true
+    }
+
+    /// Succeeds once the session's packets written so far are out (a refusing CONNACK, the last
+    /// SUBACK), or after `limit` for a client that does not read: the session closes then.
+    func flushControls(within limit: TimeAmount) -> EventLoopFuture<Void> {
+        guard unwrittenControls > 0 else { return eventLoop.makeSucceededVoidFuture() }
+        let promise = flushed ?? eventLoop.makePromise(of: Void.self)
+        flushed = promise
+        eventLoop.assumeIsolated().scheduleTask(in: limit) { promise.succeed() }
+        return promise.futureResult
     }
 
     /// Closes the connection: it cannot keep up with its strategies.
@@ -123,7 +160,7 @@ final class MQTTDeliveryHandler: ChannelDuplexHandler {
     }
 }
 
-/// An MQTT connection as a subscription's destination: its delivery handler, reached on its loop.
+/// An MQTT connection's writer as the session and its subscriptions reach it: on its loop.
 final class MQTTFollowerLink: FollowerConnection {
     let eventLoop: any EventLoop
     private let handler: NIOLoopBound<MQTTDeliveryHandler>
@@ -144,5 +181,16 @@ final class MQTTFollowerLink: FollowerConnection {
 
     func identify(_ deviceId: UUID) {
         eventLoop.execute { self.handler.value.identify(deviceId) }
+    }
+
+    /// Sends one of the session's packets from any thread, after everything sent before it.
+    func control(_ packet: MQTTPacket) {
+        eventLoop.execute { _ = self.handler.value.control(packet) }
+    }
+
+    /// Once the session's packets sent so far are out, or after `limit`.
+    func flushControls(within limit: TimeAmount) async {
+        let flushed = eventLoop.flatSubmit { self.handler.value.flushControls(within: limit) }
+        try? await flushed.get()
     }
 }

@@ -80,7 +80,7 @@ struct MQTTListener: Service {
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let handler = MQTTDeliveryHandler(settings: delivery)
+                    let handler = MQTTDeliveryHandler(settings: delivery, eventLoop: channel.eventLoop)
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(MQTTDecoder(maxPacketBytes: Self.maxPacketBytes, acceptingConnections: true)))
                     try channel.pipeline.syncOperations.addHandler(handler)
                     try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(MQTTEncoder()))

@@ -30,14 +30,9 @@ final class MQTTSession: Sendable {
         let isAdmin: Bool
     }
 
-    /// Control packets waiting for the writer: a client that stops reading fills it and is closed.
-    private static let controlQueue = 1024
-
     let context: Context
     let channel: NIOAsyncChannel<MQTTPacket, MQTTPacket>
     let link: MQTTFollowerLink
-    private let outgoing: AsyncStream<MQTTPacket>
-    private let outgoingInput: AsyncStream<MQTTPacket>.Continuation
     private let identity = Mutex<Identity?>(nil)
     private let active: ActiveSubscriptions
     /// Strategies this connection's device was found to author, so a signal costs no strategy
@@ -51,13 +46,11 @@ final class MQTTSession: Sendable {
         self.channel = channel
         self.link = link
         active = ActiveSubscriptions(hub: context.flow.hub)
-        (outgoing, outgoingInput) = AsyncStream.makeStream(of: MQTTPacket.self, bufferingPolicy: .bufferingOldest(Self.controlQueue))
     }
 
     func run() async {
         do {
-            try await channel.executeThenClose { inbound, outbound in
-                let writer = Task { await self.write(to: outbound) }
+            try await channel.executeThenClose { inbound, _ in
                 do {
                     try await withThrowingTaskGroup(of: Void.self) { group in
                         group.addTask {
@@ -73,7 +66,9 @@ final class MQTTSession: Sendable {
                 } catch {
                     context.logger.debug("MQTT connection ended", metadata: ["reason": "\(error)"])
                 }
-                await drain(writer)
+                // What was sent last (a refusing CONNACK, the last SUBACK) reaches the client
+                // before the connection closes, unless it does not read for two seconds.
+                await link.flushControls(within: .seconds(2))
             }
         } catch {
             context.logger.debug("MQTT connection closed", metadata: ["reason": "\(error)"])
@@ -81,33 +76,16 @@ final class MQTTSession: Sendable {
         close()
     }
 
-    /// Lets what is queued (a refusing CONNACK, the last SUBACK) reach the client before the
-    /// connection closes, waiting at most two seconds for a client that does not read.
-    private func drain(_ writer: Task<Void, Never>) async {
-        outgoingInput.finish()
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await writer.value }
-            group.addTask { try? await Task.sleep(for: .seconds(2)) }
-            await group.next()
-            group.cancelAll()
-        }
-        writer.cancel()
-    }
-
     /// Stops subscriptions and the connection; idempotent, callable from any task.
     func close() {
         guard closed.withLock({ (value: inout Bool) -> Bool in defer { value = true }; return !value }) else { return }
-        outgoingInput.finish()
         active.stopAll()
         channel.channel.close(promise: nil)
     }
 
-    private func enqueue(_ item: MQTTPacket) -> Bool {
-        if case .dropped = outgoingInput.yield(item) {
-            RelayMetrics.slowFollowerDisconnected()
-            close()
-            return false
-        }
+    /// Sends one of the session's packets (through `link`, in order with records); false once closed.
+    private func enqueue(_ packet: MQTTPacket) -> Bool {
+        link.control(packet)
         return !closed.withLock { $0 }
     }
 
@@ -226,9 +204,11 @@ final class MQTTSession: Sendable {
             guard let inflated = try? buffer.decompress(with: .zlib(), maxSize: SignalIngestController.maxBodyBytes) else { return false }
             payload = Array(inflated.readableBytesView)
         }
+        var appended: SignalRecord?
         do {
             switch try await context.ingest.ingest(payload, strategyId: strategyId, by: context.ingest.deadline()) {
-            case .appended, .duplicate: break
+            case .appended(let record): appended = record
+            case .duplicate: break
             case .conflict, .rateLimited, .rejected(_):
                 context.logger.info("MQTT signal refused", metadata: ["strategy": "\(strategyId)", "device": "\(current.device.id)"])
             case .unavailable:
@@ -239,8 +219,10 @@ final class MQTTSession: Sendable {
             context.logger.warning("MQTT signal could not be stored", metadata: ["error": "\(error)"])
             return false  // no PUBACK: the bot sends it again after reconnecting
         }
-        if let packetId = publish.packetId { return enqueue(.puback(packetId: packetId)) }
-        return true
+        // The author hears first: the fan-out queues work on every event loop, this one's too.
+        let open = publish.packetId.map { enqueue(.puback(packetId: $0)) } ?? true
+        if let appended { context.ingest.fanOut(appended) }
+        return open
     }
 
     /// Whether the connection's device belongs to the author of signal strategy `strategyId`.
@@ -251,13 +233,5 @@ final class MQTTSession: Sendable {
         else { return false }
         authored.withLock { _ = $0.insert(strategyId) }
         return true
-    }
-
-    /// The writer of the session's control packets (records go out through `link`).
-    private func write(to outbound: NIOAsyncChannelOutboundWriter<MQTTPacket>) async {
-        do {
-            for await packet in outgoing { try await outbound.write(packet) }
-        } catch {}
-        close()
     }
 }

@@ -16,6 +16,9 @@ public struct OutboxRelay: Service {
         public var retryDelay: Duration = .milliseconds(500)
         public var retention: Duration = .seconds(7 * 24 * 3600)
         public var pruneInterval: Duration = .seconds(3600)
+        /// The notification channels that wake it: `outbox` for events; signal relays add
+        /// `outbox_signals`, the channel of signal records (migration 12).
+        public var channels = ["outbox"]
 
         public init() {}
     }
@@ -36,7 +39,9 @@ public struct OutboxRelay: Service {
         let (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         await runUntilShutdown(grace: .seconds(15), logger: logger) {
             await withDiscardingTaskGroup { group in
-                group.addTask { await listen(wake: wake) }
+                for channel in settings.channels {
+                    group.addTask { await listen(on: channel, wake: wake) }
+                }
                 group.addTask { await tick(wake: wake) }
                 group.addTask { await relay(wakeups: wakeups) }
                 group.addTask { await pruneRegularly() }
@@ -97,11 +102,11 @@ public struct OutboxRelay: Service {
         }
     }
 
-    private func listen(wake: AsyncStream<Void>.Continuation) async {
+    private func listen(on channel: String, wake: AsyncStream<Void>.Continuation) async {
         while !Task.isCancelled {
             do {
                 try await database.withConnection { connection in
-                    try await connection.listen(on: "outbox") { notifications in
+                    try await connection.listen(on: channel) { notifications in
                         for try await _ in notifications {
                             wake.yield()
                         }

@@ -12,6 +12,7 @@ public enum Schema {
         Migration0009WebSessions.migration,
         Migration0010TakeDowns.migration,
         Migration0011MQTTResume.migration,
+        Migration0012SignalOutboxWakeup.migration,
     ]
 
     /// The version this build needs; services refuse to start on an older database.

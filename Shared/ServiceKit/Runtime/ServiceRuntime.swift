@@ -84,7 +84,8 @@ public struct ServiceRuntime: Sendable {
     /// they hold), the relay, the broker connection, the database.
     /// `server` is HTTP/1.1 unless a service also accepts WebSocket upgrades.
     public func makeApplication(
-        router: Router<AppRequestContext>, server: HTTPServerBuilder = .http1(), services: [any Service] = []
+        router: Router<AppRequestContext>, server: HTTPServerBuilder = .http1(), services: [any Service] = [],
+        outbox: OutboxRelay.Settings = .init()
     ) -> some ApplicationProtocol {
         router.answerUnsupportedMethods()
         var app = Application(
@@ -93,7 +94,7 @@ public struct ServiceRuntime: Sendable {
             configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: name),
             logger: logger
         )
-        app.addServices(database, broker, OutboxRelay(database: database, broker: broker, logger: logger))
+        app.addServices(database, broker, OutboxRelay(database: database, broker: broker, logger: logger, settings: outbox))
         app.addServices(services)
         let database = self.database
         let logger = self.logger
