@@ -9,6 +9,10 @@ import NIOCore
 /// resumes), and the session's own packets (CONNACK, SUBACK, PUBACK, …) in the order sent.
 /// It sits in the pipeline between the decoder and the encoder: PUBACKs stop here (no task
 /// wakes for one), and its writes go straight to the socket, records already encoded (`LiveRecord`).
+/// It also closes a connection that is silent for 1.5 keep-alive periods (MQTT 3.1.1
+/// §3.1.2.10), and one that sends no complete CONNECT within `connectTimeout` of being accepted
+/// (bytes trickled in one at a time do not count: only whole packets do), with one timer on the
+/// event loop per connection, armed for the earliest moment it could be overdue.
 final class MQTTDeliveryHandler: ChannelDuplexHandler {
     typealias InboundIn = MQTTPacket
     typealias InboundOut = MQTTPacket
@@ -18,6 +22,7 @@ final class MQTTDeliveryHandler: ChannelDuplexHandler {
     struct Settings: Sendable {
         let inflightWindow: Int
         let buffer: Int
+        let connectTimeout: TimeAmount
         let resumeBook: MQTTResumeBook
         let clock: any WallClock
     }
@@ -39,6 +44,11 @@ final class MQTTDeliveryHandler: ChannelDuplexHandler {
     /// Resume points acknowledged in this read burst, handed to the book once at its end.
     private var acknowledgedThrough: [String: Int64] = [:]
     private var isClosed = false
+    /// Whole packets only: a silent connection is closed (keep-alive, CONNECT deadline).
+    private var lastPacket = NIODeadline.now()
+    /// The CONNECT's keep-alive, once accepted; 0 means none.
+    private var keepAlive: TimeAmount?
+    private var silenceCheck: Scheduled<Void>?
     /// Control packets written but not yet out: a client that sends requests (PINGREQ, PUBLISH)
     /// without reading the answers is closed once it has this many waiting.
     private var unwrittenControls = 0
@@ -53,15 +63,30 @@ final class MQTTDeliveryHandler: ChannelDuplexHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        checkSilence(after: settings.connectTimeout)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        silenceCheck?.cancel()
     }
 
-    /// The device the connection authenticated as: its acknowledgements are its resume points.
-    func identify(_ deviceId: UUID) {
+    /// The device the connection authenticated as (its acknowledgements are its resume points),
+    /// and the keep-alive it asked for.
+    func identify(_ deviceId: UUID, keepAliveSeconds: UInt16) {
         self.deviceId = deviceId
+        keepAlive = .milliseconds(Int64(keepAliveSeconds) * 1500)
+        silenceCheck?.cancel()
+        if keepAliveSeconds > 0, let keepAlive { checkSilence(after: keepAlive) }
+    }
+
+    private func checkSilence(after delay: TimeAmount) {
+        silenceCheck = eventLoop.assumeIsolated().scheduleTask(in: delay) {
+            let limit = self.keepAlive ?? self.settings.connectTimeout
+            guard limit > .zero else { return }  // keep-alive 0: none
+            let silent = NIODeadline.now() - self.lastPacket
+            if silent >= limit { self.context?.close(promise: nil) } else { self.checkSilence(after: limit - silent) }
+        }
     }
 
     /// Sends `record` now if the window allows, else queues it; false once the connection is closing.
@@ -119,6 +144,7 @@ final class MQTTDeliveryHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        lastPacket = .now()
         guard case .puback(let packetId) = unwrapInboundIn(data) else { return context.fireChannelRead(data) }
         guard let sent = inflight.removeValue(forKey: packetId) else { return }
         if let committed = sent.committedAt { RelayMetrics.acknowledged(committedAt: committed, now: settings.clock.now()) }
@@ -144,6 +170,7 @@ final class MQTTDeliveryHandler: ChannelDuplexHandler {
     func channelInactive(context: ChannelHandlerContext) {
         isClosed = true
         waiting.removeAll()
+        silenceCheck?.cancel()
         context.fireChannelInactive()
     }
 
@@ -179,8 +206,8 @@ final class MQTTFollowerLink: FollowerConnection {
         handler.value.fellBehind()
     }
 
-    func identify(_ deviceId: UUID) {
-        eventLoop.execute { self.handler.value.identify(deviceId) }
+    func identify(_ deviceId: UUID, keepAliveSeconds: UInt16) {
+        eventLoop.execute { self.handler.value.identify(deviceId, keepAliveSeconds: keepAliveSeconds) }
     }
 
     /// Sends one of the session's packets from any thread, after everything sent before it.

@@ -32,10 +32,13 @@ struct MQTTListener: Service {
     func run() async throws {
         let context = MQTTSession.Context(
             flow: flow, ingest: ingest, database: database, devices: PostgresDeviceRepository(client: database, logger: logger),
-            users: PostgresUserRepository(client: database, logger: logger), connectTimeout: connectTimeout, resume: resume,
+            users: PostgresUserRepository(client: database, logger: logger), resume: resume,
             resumeBook: resumeBook, clock: clock, logger: logger
         )
-        let delivery = MQTTDeliveryHandler.Settings(inflightWindow: inflightWindow, buffer: buffer, resumeBook: resumeBook, clock: clock)
+        let delivery = MQTTDeliveryHandler.Settings(
+            inflightWindow: inflightWindow, buffer: buffer, connectTimeout: TimeAmount(connectTimeout), resumeBook: resumeBook,
+            clock: clock
+        )
         try await cancelWhenGracefulShutdown {
             try await withThrowingDiscardingTaskGroup { group in
                 var listenPort = port
@@ -78,6 +81,8 @@ struct MQTTListener: Service {
             // A TCP-level option: `.socketOption(.tcp_nodelay)` would set SOL_SOCKET's option of the
             // same number, SO_DEBUG, which needs privileges and fails every connection of a non-root relay.
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+            // Followers send little (PUBACKs, pings): start reads small, grow for authors' signals.
+            .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 256, maximum: 65_536))
             .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let handler = MQTTDeliveryHandler(settings: delivery, eventLoop: channel.eventLoop)

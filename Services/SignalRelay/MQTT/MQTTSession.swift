@@ -18,7 +18,6 @@ final class MQTTSession: Sendable {
         let database: PostgresClient
         let devices: any DeviceRepository
         let users: any UserRepository
-        let connectTimeout: Duration
         let resume: MQTTResumePolicy
         let resumeBook: MQTTResumeBook
         let clock: any WallClock
@@ -38,7 +37,6 @@ final class MQTTSession: Sendable {
     /// Strategies this connection's device was found to author, so a signal costs no strategy
     /// read after the first: authorship does not change (a take-down stops followers, not this).
     private let authored = Mutex<Set<String>>([])
-    private let lastPacket = Mutex(ContinuousClock.now)
     private let closed = Mutex(false)
 
     init(context: Context, channel: NIOAsyncChannel<MQTTPacket, MQTTPacket>, link: MQTTFollowerLink) {
@@ -51,17 +49,11 @@ final class MQTTSession: Sendable {
     func run() async {
         do {
             try await channel.executeThenClose { inbound, _ in
+                // Keep-alive and the CONNECT deadline are the delivery handler's (`MQTTDeliveryHandler`),
+                // timers on the event loop: an idle bot costs no task wake-ups.
                 do {
-                    try await withThrowingTaskGroup(of: Void.self) { group in
-                        group.addTask {
-                            for try await packet in inbound {
-                                self.lastPacket.withLock { $0 = .now }
-                                guard try await self.handle(packet) else { break }
-                            }
-                        }
-                        group.addTask { try await self.enforceKeepAlive() }
-                        try await group.next()
-                        group.cancelAll()
+                    for try await packet in inbound {
+                        guard try await handle(packet) else { break }
                     }
                 } catch {
                     context.logger.debug("MQTT connection ended", metadata: ["reason": "\(error)"])
@@ -136,28 +128,8 @@ final class MQTTSession: Sendable {
             return false
         }
         identity.withLock { $0 = Identity(device: device, isAdmin: user.roles.contains(.admin)) }
-        link.identify(device.id)
-        keepAlive.withLock { $0 = connect.keepAliveSeconds }
+        link.identify(device.id, keepAliveSeconds: connect.keepAliveSeconds)
         return enqueue(.connack(sessionPresent: false, returnCode: MQTTPacket.ConnectReturnCode.accepted))
-    }
-
-    private let keepAlive = Mutex<UInt16>(0)
-
-    /// Closes a connection silent for 1.5 keep-alive periods (MQTT 3.1.1 §3.1.2.10), and one that
-    /// sends no complete CONNECT within `connectTimeout` of being accepted (bytes trickled in
-    /// one at a time do not count: only whole packets do).
-    private func enforceKeepAlive() async throws {
-        while true {
-            let seconds = keepAlive.withLock { $0 }
-            let connected = identity.withLock { $0 != nil }
-            // Keep-alive 0 means none: check back hourly, in case the session changes.
-            let limit: Duration = connected ? (seconds == 0 ? .seconds(3600) : .milliseconds(Int64(seconds) * 1500)) : context.connectTimeout
-            let silent = ContinuousClock.now - lastPacket.withLock { $0 }
-            if silent > limit, !(connected && seconds == 0) { return }
-            // Sleep until the earliest moment the connection could be overdue, not on a fixed tick:
-            // thousands of idle bots must cost no wake-ups.
-            try await Task.sleep(for: max(limit - silent, .zero) + .milliseconds(10))
-        }
     }
 
     /// The SUBACK code for one filter: QoS 1 for `t/<strategy>` the user may follow and for the
