@@ -26,14 +26,16 @@ protocol FollowerConnection: AnyObject, Sendable {
 /// call that delivers it, and only log reads leave the loop.
 final class FollowerSubscription: SignalSink {
     private enum Phase {
-        /// Reading the log; live records wait here, in arrival order.
-        case catchingUp(waiting: [LiveRecord])
+        /// Reading the log; live records wait in `waiting`.
+        case catchingUp
         case live
         case stopped
     }
 
     private struct State {
-        var phase = Phase.catchingUp(waiting: [])
+        var phase = Phase.catchingUp
+        /// Live records that arrived while the log was read, in arrival order.
+        var waiting: [LiveRecord] = []
         /// The last seq sent.
         var last: Int64 = 0
         var reader: Task<Void, Never>?
@@ -77,11 +79,7 @@ final class FollowerSubscription: SignalSink {
 
     /// Ends it: nothing more is sent, a log read under way is abandoned. Callable from anywhere.
     func stop() {
-        eventLoop.execute {
-            self.state.value.phase = .stopped
-            self.state.value.reader?.cancel()
-            self.state.value.reader = nil
-        }
+        eventLoop.execute { self.halt() }
     }
 
     func accessEnded(strategyId: String) {
@@ -92,16 +90,16 @@ final class FollowerSubscription: SignalSink {
         switch state.value.phase {
         case .stopped:
             return
-        case .catchingUp(var waiting):
-            guard waiting.count < buffer else { return overflow() }
-            waiting.append(record)
-            state.value.phase = .catchingUp(waiting: waiting)
+        case .catchingUp:
+            guard state.value.waiting.count < buffer else { return overflow() }
+            state.value.waiting.append(record)
         case .live:
             let last = state.value.last
             if record.seq <= last { return }
             if record.seq > last + 1 {
                 // A gap: the records before this one come from the log, then this one.
-                state.value.phase = .catchingUp(waiting: [record])
+                state.value.phase = .catchingUp
+                state.value.waiting = [record]
                 return readLog()
             }
             send(record)
@@ -124,7 +122,7 @@ final class FollowerSubscription: SignalSink {
     }
 
     private func logged(_ page: [SignalRecord]) {
-        guard case .catchingUp(let waiting) = state.value.phase else { return }
+        guard case .catchingUp = state.value.phase else { return }
         for record in page where record.seq > state.value.last {
             send(LiveRecord(record))
             if case .stopped = state.value.phase { return }
@@ -134,12 +132,13 @@ final class FollowerSubscription: SignalSink {
         // new gap; then it and those behind it wait for the next read.
         state.value.reader = nil
         state.value.phase = .live
-        var rest = waiting[...]
+        var rest = state.value.waiting[...]
+        state.value.waiting = []
         while let record = rest.popFirst() {
             deliver(record)
             switch state.value.phase {
             case .live: continue
-            case .catchingUp(let behindGap): state.value.phase = .catchingUp(waiting: behindGap + rest)
+            case .catchingUp: state.value.waiting += rest
             case .stopped: break
             }
             return
@@ -153,6 +152,7 @@ final class FollowerSubscription: SignalSink {
 
     private func halt() {
         state.value.phase = .stopped
+        state.value.waiting = []
         state.value.reader?.cancel()
         state.value.reader = nil
     }
