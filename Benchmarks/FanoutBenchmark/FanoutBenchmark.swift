@@ -48,7 +48,7 @@ struct FanoutBenchmark: AsyncParsableCommand {
         }
         let idleRSS = serverPid.flatMap(Self.rss)
         try await connectFollowers(target.usernames.prefix(followers), topic: target.topic, messages: messages, group: group, tallies: tallies)
-        for index in 0..<wsFollowers {
+        for _ in 0..<wsFollowers {
             let loop = group.next()
             let subscribed = loop.makePromise(of: Void.self)
             try await WebSocketFollower.connect(host: mqttHost, port: httpPort, key: target.followKey, strategyId: target.strategyId, on: loop) {
@@ -56,7 +56,6 @@ struct FanoutBenchmark: AsyncParsableCommand {
                 WebSocketFollowerHandler(strategyId: strategyId, messages: messages, tally: tallies.tally(on: loop), subscribed: subscribed)
             }
             try await subscribed.futureResult.get()
-            _ = index
         }
 
         let publisher = try await Publisher.connect(host: mqttHost, port: mqttPort, username: target.publisherUsername, on: group.next())

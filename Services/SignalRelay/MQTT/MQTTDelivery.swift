@@ -13,7 +13,7 @@ import NIOCore
 /// §3.1.2.10), and one that sends no complete CONNECT within `connectTimeout` of being accepted
 /// (bytes trickled in one at a time do not count: only whole packets do), with one timer on the
 /// event loop per connection, armed for the earliest moment it could be overdue.
-final class MQTTDeliveryHandler: ChannelDuplexHandler {
+final class MQTTDeliveryHandler: ChannelDuplexHandler, RecordWriter {
     typealias InboundIn = MQTTPacket
     typealias InboundOut = MQTTPacket
     typealias OutboundIn = ByteBuffer
@@ -174,10 +174,6 @@ final class MQTTDeliveryHandler: ChannelDuplexHandler {
         context.fireChannelInactive()
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        context.write(data, promise: promise)
-    }
-
     private func write(_ record: LiveRecord, context: ChannelHandlerContext) {
         repeat { nextId = nextId &+ 1 } while nextId == 0 || inflight[nextId] != nil
         inflight[nextId] = Sent(strategyId: record.strategyId, seq: record.seq, committedAt: record.receivedAt)
@@ -187,37 +183,22 @@ final class MQTTDeliveryHandler: ChannelDuplexHandler {
     }
 }
 
-/// An MQTT connection's writer as the session and its subscriptions reach it: on its loop.
-final class MQTTFollowerLink: FollowerConnection {
-    let eventLoop: any EventLoop
-    private let handler: NIOLoopBound<MQTTDeliveryHandler>
+/// An MQTT connection's writer as the session and its subscriptions reach it.
+typealias MQTTFollowerLink = FollowerLink<MQTTDeliveryHandler>
 
-    /// Call on the connection's event loop, with the handler in its pipeline.
-    init(handler: MQTTDeliveryHandler, eventLoop: any EventLoop) {
-        self.eventLoop = eventLoop
-        self.handler = NIOLoopBound(handler, eventLoop: eventLoop)
-    }
-
-    func send(_ record: LiveRecord) -> Bool {
-        handler.value.send(record)
-    }
-
-    func fellBehind() {
-        handler.value.fellBehind()
-    }
-
+extension FollowerLink where Writer == MQTTDeliveryHandler {
     func identify(_ deviceId: UUID, keepAliveSeconds: UInt16) {
-        eventLoop.execute { self.handler.value.identify(deviceId, keepAliveSeconds: keepAliveSeconds) }
+        onLoop { $0.identify(deviceId, keepAliveSeconds: keepAliveSeconds) }
     }
 
     /// Sends one of the session's packets from any thread, after everything sent before it.
     func control(_ packet: MQTTPacket) {
-        eventLoop.execute { _ = self.handler.value.control(packet) }
+        onLoop { _ = $0.control(packet) }
     }
 
     /// Once the session's packets sent so far are out, or after `limit`.
     func flushControls(within limit: TimeAmount) async {
-        let flushed = eventLoop.flatSubmit { self.handler.value.flushControls(within: limit) }
+        let flushed = eventLoop.flatSubmit { self.writer.value.flushControls(within: limit) }
         try? await flushed.get()
     }
 }

@@ -91,7 +91,7 @@ struct MQTTListener: Service {
                     try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(MQTTEncoder()))
                     return Connection(
                         channel: try NIOAsyncChannel<MQTTPacket, MQTTPacket>(wrappingChannelSynchronously: channel),
-                        link: MQTTFollowerLink(handler: handler, eventLoop: channel.eventLoop)
+                        link: MQTTFollowerLink(writer: handler, eventLoop: channel.eventLoop)
                     )
                 }
             }

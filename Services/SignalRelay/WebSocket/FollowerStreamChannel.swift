@@ -76,7 +76,7 @@ struct FollowerStreamChannel: ServerChildChannel, HTTPChannelHandler {
                         let frames = try NIOAsyncChannel<WebSocketFrame, WebSocketFrame>(
                             wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true)
                         )
-                        return .webSocket(frames, principal, WebSocketFollowerLink(handler: delivery, eventLoop: channel.eventLoop))
+                        return .webSocket(frames, principal, WebSocketFollowerLink(writer: delivery, eventLoop: channel.eventLoop))
                     }
                 }
             )

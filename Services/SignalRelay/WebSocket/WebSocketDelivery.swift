@@ -8,7 +8,7 @@ import NIOWebSocket
 /// encoded once for every follower, `LiveRecord`) and the protocol's own frames, in the order
 /// they are sent. What the socket cannot take yet waits, bounded: a client that stops reading
 /// fills it and is closed (it resumes from the log with `after`), so it never delays anyone.
-final class WebSocketDeliveryHandler: ChannelDuplexHandler {
+final class WebSocketDeliveryHandler: ChannelDuplexHandler, RecordWriter {
     typealias InboundIn = WebSocketFrame
     typealias InboundOut = WebSocketFrame
     typealias OutboundIn = WebSocketFrame
@@ -99,30 +99,15 @@ final class WebSocketDeliveryHandler: ChannelDuplexHandler {
 
 /// A follower WebSocket as a subscription's destination, and the session's way to send frames
 /// in order with the records.
-final class WebSocketFollowerLink: FollowerConnection {
-    let eventLoop: any EventLoop
-    private let handler: NIOLoopBound<WebSocketDeliveryHandler>
+typealias WebSocketFollowerLink = FollowerLink<WebSocketDeliveryHandler>
 
-    /// Call on the connection's event loop, with the handler in its pipeline.
-    init(handler: WebSocketDeliveryHandler, eventLoop: any EventLoop) {
-        self.eventLoop = eventLoop
-        self.handler = NIOLoopBound(handler, eventLoop: eventLoop)
-    }
-
-    func send(_ record: LiveRecord) -> Bool {
-        handler.value.send(record)
-    }
-
-    func fellBehind() {
-        handler.value.fellBehind()
-    }
-
+extension FollowerLink where Writer == WebSocketDeliveryHandler {
     func acknowledged(strategyId: String, seq: Int64) {
-        eventLoop.execute { self.handler.value.acknowledged(strategyId: strategyId, seq: seq) }
+        onLoop { $0.acknowledged(strategyId: strategyId, seq: seq) }
     }
 
     /// Sends a frame of the protocol's own from any thread, after everything sent before it.
     func send(frame: String) {
-        eventLoop.execute { _ = self.handler.value.send(text: ByteBuffer(string: frame)) }
+        onLoop { _ = $0.send(text: ByteBuffer(string: frame)) }
     }
 }
