@@ -8,11 +8,12 @@ import ServiceKit
 import Synchronization
 
 /// Accepts signals for the log, the same way from HTTP and from an author's MQTT device:
-/// validate (off the event loops), rate-limit per strategy, append in one transaction, all
-/// within `commitTimeout` of the request's start: a bot is told at once when the log cannot be
-/// written, instead of waiting on a database that does not answer. A committed record goes to
-/// this instance's own followers when the caller says (`fanOut`, once the author is answered);
-/// the outbox brings it to the other instances'.
+/// validate (off the event loops when large), rate-limit per strategy, then append in the order
+/// accepted (`LogAppender`: one statement for the signals that arrive while the last is being
+/// written), answered within `commitTimeout` of the request's start: a bot is told at once when
+/// the log cannot be written, instead of waiting on a database that does not answer. Once the
+/// authors of a batch are answered, its records go to this instance's own followers (`fanOut`);
+/// the outbox brings them to the other instances'.
 struct SignalIngest: Sendable {
     enum Outcome: Sendable {
         case appended(SignalRecord)
@@ -25,49 +26,75 @@ struct SignalIngest: Sendable {
         case unavailable
     }
 
-    let database: PostgresClient
-    let logger: Logger
+    /// A signal that passed validation and the rate limit, or the outcome that refused it.
+    enum Admission: Sendable {
+        case accepted(SignalEnvelope)
+        case refused(Outcome)
+    }
+
     let limiter: EmitRateLimiter
     let clock: any WallClock
     let commitTimeout: Duration
-    /// Where this instance's followers get a committed record (its hub).
-    var fanOut: @Sendable (SignalRecord) -> Void = { _ in }
-    /// The heads this instance last wrote, for the one-statement append.
-    let heads = AppendedHeads()
+    private let appender: LogAppender
+
+    /// `fanOut`: where this instance's followers get a committed record (its hub).
+    init(
+        database: PostgresClient, logger: Logger, limiter: EmitRateLimiter, clock: any WallClock, commitTimeout: Duration,
+        fanOut: @escaping @Sendable (SignalRecord) -> Void = { _ in }
+    ) {
+        self.limiter = limiter
+        self.clock = clock
+        self.commitTimeout = commitTimeout
+        appender = LogAppender(database: database, logger: logger, fanOut: fanOut)
+    }
 
     /// The deadline of a request that starts now.
     func deadline() -> Deadline {
         Deadline(after: commitTimeout)
     }
 
-    func ingest(_ bytes: [UInt8], strategyId: String, by deadline: Deadline) async throws -> Outcome {
+    /// Validates `bytes` and takes a token of the strategy's rate.
+    func admit(_ bytes: [UInt8], strategyId: String) async -> Admission {
         let envelope: SignalEnvelope
         do {
             envelope = try await Self.validate(bytes, strategyId: strategyId)
         } catch let rejected as SignalRejected {
-            return .rejected(rejected)
-        }
-        if let wait = limiter.take(strategyId) { return .rateLimited(retryAfter: wait) }
-        let now = clock.now()
-        let appended: AppendOutcome?
-        do {
-            appended = try await deadline.run { try await append(envelope, to: strategyId, at: now) }
+            return .refused(.rejected(rejected))
         } catch {
-            limiter.giveBack(strategyId)
-            throw error
+            return .refused(.unavailable)  // the thread pool is shutting down
         }
-        guard let appended else {
-            // Not stored (as far as anyone knows): it must not count against the author's rate.
-            limiter.giveBack(strategyId)
-            return .unavailable
+        if let wait = limiter.take(strategyId) { return .refused(.rateLimited(retryAfter: wait)) }
+        return .accepted(envelope)
+    }
+
+    /// Queues an admitted envelope for the log; `answer` is called once, after those of the
+    /// strategy's earlier signals and before the record reaches this instance's followers.
+    func append(_ envelope: SignalEnvelope, to strategyId: String, by deadline: Deadline, answer: @escaping @Sendable (Result<Outcome, any Error>) -> Void) {
+        let limiter = self.limiter
+        appender.append(envelope, to: strategyId, at: clock.now(), by: deadline) { result in
+            switch result {
+            case .success(.appended(let record)?): answer(.success(.appended(record)))
+            case .success(.duplicate(let record)?): answer(.success(.duplicate(record)))
+            case .success(.conflict?): answer(.success(.conflict))
+            case .success(nil):
+                // Not stored (as far as anyone knows): it must not count against the author's rate.
+                limiter.giveBack(strategyId)
+                answer(.success(.unavailable))
+            case .failure(let error):
+                limiter.giveBack(strategyId)
+                answer(.failure(error))
+            }
         }
-        switch appended {
-        case .appended(let record):
-            RelayMetrics.signalIngested()
-            heads.remember(SignalHead(after: record), of: strategyId)
-            return .appended(record)
-        case .duplicate(let record): return .duplicate(record)
-        case .conflict: return .conflict
+    }
+
+    /// Admits and appends `bytes`, and waits for the outcome.
+    func ingest(_ bytes: [UInt8], strategyId: String, by deadline: Deadline) async throws -> Outcome {
+        switch await admit(bytes, strategyId: strategyId) {
+        case .refused(let outcome): return outcome
+        case .accepted(let envelope):
+            return try await withCheckedThrowingContinuation { continuation in
+                append(envelope, to: strategyId, by: deadline) { continuation.resume(with: $0) }
+            }
         }
     }
 
@@ -79,35 +106,5 @@ struct SignalIngest: Sendable {
     private static func validate(_ bytes: [UInt8], strategyId: String) async throws -> SignalEnvelope {
         let validate: @Sendable () throws -> SignalEnvelope = { try SignalEnvelope.validate(bytes, strategyId: strategyId) { UUID().uuidString.lowercased() } }
         return bytes.count <= inlineValidationBytes ? try validate() : try await NIOThreadPool.singleton.runIfActive(validate)
-    }
-
-    /// After the head this instance last wrote in one statement; from the locked head otherwise
-    /// (the first signal, another instance appended since, or a message id already logged).
-    private func append(_ envelope: SignalEnvelope, to strategyId: String, at now: Date) async throws -> AppendOutcome {
-        if let head = heads.head(of: strategyId),
-            let record = try await SignalLog.append(envelope, to: strategyId, after: head, at: now, client: database, logger: logger)
-        {
-            return .appended(record)
-        }
-        return try await SignalLog.append(envelope, to: strategyId, at: now, client: database, logger: logger)
-    }
-}
-
-/// The chain ends this relay instance appended last, by strategy. Only a hint: a head that
-/// moved since makes the one-statement append not apply, and the locked append runs instead.
-final class AppendedHeads: Sendable {
-    /// More strategies than this emitting through one instance: start over rather than grow.
-    private static let capacity = 10_000
-    private let heads = Mutex<[String: SignalHead]>([:])
-
-    func head(of strategyId: String) -> SignalHead? {
-        heads.withLock { $0[strategyId] }
-    }
-
-    func remember(_ head: SignalHead, of strategyId: String) {
-        heads.withLock { heads in
-            if heads.count >= Self.capacity { heads = [:] }
-            heads[strategyId] = head
-        }
     }
 }

@@ -43,7 +43,6 @@ struct SignalIngestController: Sendable {
             let body = try await request.collectBody(upTo: Self.maxBodyBytes)
             switch try await ingest.ingest(Array(body.readableBytesView), strategyId: strategyId, by: deadline) {
             case .appended(let record):
-                ingest.fanOut(record)
                 return EditedResponse(status: .accepted, response: AcceptedSignal(record))
             case .duplicate(let record):
                 return EditedResponse(status: .ok, response: AcceptedSignal(record))

@@ -176,25 +176,33 @@ final class MQTTSession: Sendable {
             guard let inflated = try? buffer.decompress(with: .zlib(), maxSize: SignalIngestController.maxBodyBytes) else { return false }
             payload = Array(inflated.readableBytesView)
         }
-        var appended: SignalRecord?
-        do {
-            switch try await context.ingest.ingest(payload, strategyId: strategyId, by: context.ingest.deadline()) {
-            case .appended(let record): appended = record
-            case .duplicate: break
-            case .conflict, .rateLimited, .rejected(_):
-                context.logger.info("MQTT signal refused", metadata: ["strategy": "\(strategyId)", "device": "\(current.device.id)"])
-            case .unavailable:
-                context.logger.warning("MQTT signal not stored: the log is unavailable", metadata: ["strategy": "\(strategyId)"])
-                return false  // no PUBACK: the bot sends it again after reconnecting
+        switch await context.ingest.admit(payload, strategyId: strategyId) {
+        case .refused(let outcome):
+            if case .unavailable = outcome { return false }
+            context.logger.info("MQTT signal refused", metadata: ["strategy": "\(strategyId)", "device": "\(current.device.id)"])
+            return publish.packetId.map { enqueue(.puback(packetId: $0)) } ?? true
+        case .accepted(let envelope):
+            // Not awaited: the next PUBLISH is read while this one is written, so an author's
+            // signals share commits; answers come in order (`LogAppender`).
+            let logger = context.logger
+            context.ingest.append(envelope, to: strategyId, by: context.ingest.deadline()) { [weak self] result in
+                switch result {
+                case .success(.appended), .success(.duplicate): break
+                case .success(.conflict), .success(.rateLimited), .success(.rejected):
+                    logger.info("MQTT signal refused", metadata: ["strategy": "\(strategyId)"])
+                case .success(.unavailable):
+                    logger.warning("MQTT signal not stored: the log is unavailable", metadata: ["strategy": "\(strategyId)"])
+                    self?.close()  // no PUBACK: the bot sends it again after reconnecting
+                    return
+                case .failure(let error):
+                    logger.warning("MQTT signal could not be stored", metadata: ["error": "\(error)"])
+                    self?.close()
+                    return
+                }
+                if let packetId = publish.packetId { _ = self?.enqueue(.puback(packetId: packetId)) }
             }
-        } catch {
-            context.logger.warning("MQTT signal could not be stored", metadata: ["error": "\(error)"])
-            return false  // no PUBACK: the bot sends it again after reconnecting
+            return true
         }
-        // The author hears first: the fan-out queues work on every event loop, this one's too.
-        let open = publish.packetId.map { enqueue(.puback(packetId: $0)) } ?? true
-        if let appended { context.ingest.fanOut(appended) }
-        return open
     }
 
     /// Whether the connection's device belongs to the author of signal strategy `strategyId`.

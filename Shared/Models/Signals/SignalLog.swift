@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOCore
 import OctoBotFormats
 import PostgresNIO
 
@@ -80,41 +81,56 @@ public enum SignalLog {
         }
     }
 
-    /// Appends `envelope` right after `head`, if `head` is still the chain's end, in a single
-    /// statement (one round trip, committed on its own): the head moves, the record and its
-    /// fan-out message are written, or nothing is. Nil when it did not apply (another writer
-    /// moved the head, or the message id is logged already): then `append`, which locks the head
-    /// and tells duplicates from conflicts, does it. A writer that remembers the head it last
-    /// wrote saves the seven other round trips of `append` on every signal but the first.
+    /// Appends `envelopes` (each with the time it was received), in order, right after `head`,
+    /// if `head` is still the chain's end, in a single statement (one round trip, one commit for
+    /// them all): the head moves, the records and their fan-out messages are written, or nothing
+    /// is. Nil when it did not apply (another writer moved the head, or a message id is logged
+    /// already): then `append`, which locks the head and tells duplicates from conflicts, does it
+    /// one by one. A writer that remembers the head it last wrote saves the seven other round
+    /// trips of `append` on every signal but the first, and shares one commit among the signals
+    /// that arrived while the last one was being written.
     public static func append(
-        _ envelope: SignalEnvelope, to strategyId: String, after head: SignalHead, at now: Date, client: PostgresClient, logger: Logger
-    ) async throws -> SignalRecord? {
-        let record = SignalRecord(next: envelope, to: strategyId, after: head, at: now)
-        let message = fanOut(record)
+        _ envelopes: [(envelope: SignalEnvelope, receivedAt: Date)], to strategyId: String, after head: SignalHead, client: PostgresClient,
+        logger: Logger
+    ) async throws -> [SignalRecord]? {
+        var records: [SignalRecord] = []
+        var end = head
+        for (envelope, receivedAt) in envelopes {
+            let record = SignalRecord(next: envelope, to: strategyId, after: end, at: receivedAt)
+            records.append(record)
+            end = SignalHead(after: record)
+        }
+        guard !records.isEmpty else { return [] }
+        let messages = records.map(fanOut)
+        let bytes = { (values: [[UInt8]]) in values.map { ByteBuffer(bytes: $0) } }
         do {
             let rows = try await client.query(
                 """
                 WITH moved AS (
-                    UPDATE signal_heads SET seq = \(record.seq), hash = \(Data(record.hash))
+                    UPDATE signal_heads SET seq = \(end.seq), hash = \(Data(end.hash))
                     WHERE strategy_id = \(strategyId) AND seq = \(head.seq) AND hash = \(Data(head.hash))
                     RETURNING strategy_id
                 ), appended AS (
                     INSERT INTO signal_records (strategy_id, seq, message_id, envelope, prev_hash, hash, received_at)
-                    SELECT strategy_id, \(record.seq), \(record.messageId), \(Data(record.envelope)), \(Data(record.prevHash)), \(Data(record.hash)), \(now)
-                    FROM moved
+                    SELECT moved.strategy_id, r.seq, r.message_id, r.envelope, r.prev_hash, r.hash, r.received_at
+                    FROM moved, unnest(
+                        \(records.map(\.seq))::int8[], \(records.map(\.messageId))::text[], \(bytes(records.map(\.envelope)))::bytea[],
+                        \(bytes(records.map(\.prevHash)))::bytea[], \(bytes(records.map(\.hash)))::bytea[], \(records.map(\.receivedAt))::timestamptz[]
+                    ) AS r(seq, message_id, envelope, prev_hash, hash, received_at)
                     RETURNING strategy_id
                 ), queued AS (
                     INSERT INTO outbox (message_id, exchange, routing_key, type, body)
-                    SELECT \(message.messageId), \(message.exchange), \(message.routingKey), \(message.type), \(Data(message.body)) FROM appended
+                    SELECT m.message_id, \(ExchangeNames.signals), \(strategyId), \(recordType), m.body
+                    FROM moved, unnest(\(messages.map(\.messageId))::text[], \(bytes(messages.map(\.body)))::bytea[]) AS m(message_id, body)
                 )
                 SELECT count(*) FROM appended
                 """,
                 logger: logger
             )
-            for try await count in rows.decode(Int64.self) where count == 1 { return record }
+            for try await count in rows.decode(Int64.self) where count == records.count { return records }
             return nil
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == uniqueViolation {
-            return nil  // the message id is logged: a retry, or a conflict
+            return nil  // a message id is logged: a retry, or a conflict
         }
     }
 
