@@ -85,7 +85,7 @@ final class MQTTSession: Sendable {
     private func handle(_ packet: MQTTPacket) async throws -> Bool {
         guard let current = identity.withLock({ $0 }) else {
             guard case .connect(let connect) = packet else { return false }  // anything before CONNECT
-            return await accept(connect)
+            return await inTaskOfItsOwn { await self.accept(connect) }
         }
         switch packet {
         case .subscribe(let packetId, let topics):
@@ -93,7 +93,7 @@ final class MQTTSession: Sendable {
             for (filter, _) in topics {
                 // A refusal (0x80) is final for the bot; a failure of ours is not: close, and
                 // its reconnect subscribes again.
-                guard let code = await subscribe(filter, as: current) else { return false }
+                guard let code = await inTaskOfItsOwn({ await self.subscribe(filter, as: current) }) else { return false }
                 codes.append(code)
             }
             return enqueue(.suback(packetId: packetId, returnCodes: codes))

@@ -82,7 +82,8 @@ final class FollowerSession: Sendable {
         let strategyId = message["strategyId"]?.stringValue
         switch type {
         case "subscribe":
-            await subscribe(strategyId, after: message["after"])
+            let after = message["after"]
+            await inTaskOfItsOwn { await self.subscribe(strategyId, after: after) }
         case "unsubscribe":
             if let strategyId { active.stop(strategyId) }
         case "ack":
