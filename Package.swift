@@ -1,12 +1,69 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-/// Every target gets the same strict settings: Swift 6 language mode (complete concurrency
+// MARK: - Target helpers
+
+/// The packages of the products targets use, by product name: a target lists what it uses by
+/// name, this package's modules and products alike.
+let productPackages: [String: String] = [
+    "ArgumentParser": "swift-argument-parser",
+    "AsyncHTTPClient": "async-http-client",
+    "CompressNIO": "compress-nio",
+    "CoreMetrics": "swift-metrics",
+    "Crypto": "swift-crypto",
+    "DequeModule": "swift-collections",
+    "HTTPTypes": "swift-http-types",
+    "Histogram": "hdrhistogram-swift",
+    "Hummingbird": "hummingbird",
+    "HummingbirdAuth": "hummingbird-auth",
+    "HummingbirdBcrypt": "hummingbird-auth",
+    "HummingbirdCore": "hummingbird",
+    "HummingbirdTesting": "hummingbird",
+    "HummingbirdWebSocket": "hummingbird-websocket",
+    "JWTKit": "jwt-kit",
+    "Logging": "swift-log",
+    "Metrics": "swift-metrics",
+    "MultipartKit": "multipart-kit",
+    "Mustache": "swift-mustache",
+    "NIOConcurrencyHelpers": "swift-nio",
+    "NIOCore": "swift-nio",
+    "NIOFoundationCompat": "swift-nio",
+    "NIOHTTP1": "swift-nio",
+    "NIOHTTPTypes": "swift-nio-extras",
+    "NIOHTTPTypesHTTP1": "swift-nio-extras",
+    "NIOPosix": "swift-nio",
+    "NIOWebSocket": "swift-nio",
+    "PostgresNIO": "postgres-nio",
+    "Prometheus": "swift-prometheus",
+    "ServiceLifecycle": "swift-service-lifecycle",
+    "WSClient": "swift-websocket",
+    "WSCore": "swift-websocket",
+    "ZIPFoundation": "ZIPFoundation",
+]
+
+func dependencies(_ names: [String]) -> [Target.Dependency] {
+    names.map { name in productPackages[name].map { .product(name: name, package: $0) } ?? .target(name: name) }
+}
+
+/// Every Swift target gets the same strict settings: Swift 6 language mode (complete concurrency
 /// checking) plus the upcoming features that make dependencies and existentials explicit.
 let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
+
+func library(_ name: String, in path: String, uses: [String]) -> Target {
+    .target(name: name, dependencies: dependencies(uses), path: path, swiftSettings: strictSettings)
+}
+
+/// An executable: a service, the CLI, a benchmark or the end-to-end driver.
+func service(_ name: String, in path: String, uses: [String], resources: [Resource]? = nil) -> Target {
+    .executableTarget(name: name, dependencies: dependencies(uses), path: path, resources: resources, swiftSettings: strictSettings)
+}
+
+func tests(_ name: String, uses: [String]) -> Target {
+    .testTarget(name: name, dependencies: dependencies(uses), path: "Tests/\(name)", swiftSettings: strictSettings)
+}
 
 let package = Package(
     name: "Astrolab",
@@ -49,420 +106,140 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
-        // MARK: Shared libraries
-        .target(
-            name: "Models",
-            dependencies: [
-                "OctoBotFormats",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Shared/Models",
-            swiftSettings: strictSettings
-        ),
-        .target(
-            name: "OctoBotFormats",
-            dependencies: [
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-            ],
-            path: "Shared/OctoBotFormats",
-            swiftSettings: strictSettings
-        ),
-        .target(
-            name: "MQTTWire",
-            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
-            path: "Shared/MQTTWire",
-            swiftSettings: strictSettings
-        ),
-        .systemLibrary(
-            name: "Clibrabbitmq",
-            path: "Shared/Clibrabbitmq",
-            pkgConfig: "librabbitmq",
-            providers: [.apt(["librabbitmq-dev"])]
-        ),
-        .target(
-            name: "CRabbitMQ",
-            dependencies: ["Clibrabbitmq"],
-            path: "Shared/CRabbitMQ"
-        ),
-        .target(
-            name: "Messaging",
-            dependencies: [
-                "CRabbitMQ",
-                "Models",
-                .product(name: "DequeModule", package: "swift-collections"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            path: "Shared/Messaging",
-            swiftSettings: strictSettings
-        ),
-        .target(
-            name: "ServiceKit",
-            dependencies: [
-                "Messaging",
-                "Models",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdCore", package: "hummingbird"),
-                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
-                .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOFoundationCompat", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-            ],
-            path: "Shared/ServiceKit",
-            swiftSettings: strictSettings
+        // MARK: Shared libraries (docs/ARCHITECTURE.md says which may use which)
+        library("OctoBotFormats", in: "Shared/OctoBotFormats", uses: ["ZIPFoundation"]),
+        library("MQTTWire", in: "Shared/MQTTWire", uses: ["NIOCore"]),
+        library("Models", in: "Shared/Models", uses: ["OctoBotFormats", "PostgresNIO", "Crypto", "Logging"]),
+        .systemLibrary(name: "Clibrabbitmq", path: "Shared/Clibrabbitmq", pkgConfig: "librabbitmq", providers: [.apt(["librabbitmq-dev"])]),
+        .target(name: "CRabbitMQ", dependencies: ["Clibrabbitmq"], path: "Shared/CRabbitMQ"),
+        library("Messaging", in: "Shared/Messaging", uses: ["CRabbitMQ", "DequeModule", "Logging", "Metrics", "ServiceLifecycle"]),
+        library("EventBus", in: "Shared/EventBus", uses: ["Messaging", "Models", "Logging", "PostgresNIO", "ServiceLifecycle"]),
+        library(
+            "ServiceKit", in: "Shared/ServiceKit",
+            uses: [
+                "EventBus", "Messaging", "Models", "Hummingbird", "HummingbirdCore", "HummingbirdAuth", "JWTKit", "Crypto", "PostgresNIO",
+                "Logging", "Metrics", "Prometheus", "ServiceLifecycle", "AsyncHTTPClient", "NIOFoundationCompat", "NIOHTTP1",
+            ]
         ),
 
         // MARK: Services
-        .executableTarget(
-            name: "Accounts",
-            dependencies: [
-                "Models",
-                "ServiceKit",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
-                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
-                .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-            ],
-            path: "Services/Accounts",
-            swiftSettings: strictSettings
+        service(
+            "Accounts", in: "Services/Accounts",
+            uses: ["Models", "ServiceKit", "Hummingbird", "HummingbirdAuth", "HummingbirdBcrypt", "JWTKit", "Crypto", "NIOPosix"]
         ),
-        .executableTarget(
-            name: "Profiles",
-            dependencies: [
-                "Messaging",
-                "Models",
-                "OctoBotFormats",
-                "ServiceKit",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ],
-            path: "Services/Profiles",
-            swiftSettings: strictSettings
+        service(
+            "Profiles", in: "Services/Profiles",
+            uses: [
+                "EventBus", "Messaging", "Models", "OctoBotFormats", "ServiceKit", "Hummingbird", "HTTPTypes", "Logging", "NIOCore", "NIOPosix",
+                "PostgresNIO",
+            ]
         ),
-        .executableTarget(
-            name: "Moderation",
-            dependencies: [
-                "Messaging",
-                "Models",
-                "OctoBotFormats",
-                "ServiceKit",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            path: "Services/Moderation",
-            swiftSettings: strictSettings
+        service(
+            "Moderation", in: "Services/Moderation",
+            uses: [
+                "EventBus", "Messaging", "Models", "OctoBotFormats", "ServiceKit", "Hummingbird", "HTTPTypes", "Logging", "NIOCore", "PostgresNIO",
+                "ServiceLifecycle",
+            ]
         ),
-        .executableTarget(
-            name: "Web",
-            dependencies: [
-                "Models",
-                "ServiceKit",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Mustache", package: "swift-mustache"),
-                .product(name: "MultipartKit", package: "multipart-kit"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOFoundationCompat", package: "swift-nio"),
-                .product(name: "WSClient", package: "swift-websocket"),
+        service(
+            "Web", in: "Services/Web",
+            uses: [
+                "Models", "ServiceKit", "Hummingbird", "Mustache", "MultipartKit", "AsyncHTTPClient", "Crypto", "Logging", "NIOFoundationCompat",
+                "WSClient",
             ],
-            path: "Services/Web",
             // Templates and assets are compiled into the binary: one file to deploy, as every service.
             resources: [
-                .embedInCode("Templates/layout.mustache"),
-                .embedInCode("Templates/catalog.mustache"),
-                .embedInCode("Templates/strategy.mustache"),
-                .embedInCode("Templates/subscriptions.mustache"),
-                .embedInCode("Templates/editor.mustache"),
-                .embedInCode("Templates/editor-new.mustache"),
-                .embedInCode("Templates/editor-strategy.mustache"),
-                .embedInCode("Templates/moderation.mustache"),
-                .embedInCode("Templates/moderation-case.mustache"),
-                .embedInCode("Templates/account.mustache"),
-                .embedInCode("Templates/signin.mustache"),
-                .embedInCode("Templates/register.mustache"),
-                .embedInCode("Templates/error.mustache"),
-                .embedInCode("Assets/app.css"),
-                .embedInCode("Assets/app.js"),
-            ],
-            swiftSettings: strictSettings
+                "Templates/layout.mustache", "Templates/catalog.mustache", "Templates/strategy.mustache", "Templates/subscriptions.mustache",
+                "Templates/editor.mustache", "Templates/editor-new.mustache", "Templates/editor-strategy.mustache",
+                "Templates/moderation.mustache", "Templates/moderation-case.mustache", "Templates/account.mustache",
+                "Templates/signin.mustache", "Templates/register.mustache", "Templates/error.mustache", "Assets/app.css", "Assets/app.js",
+            ].map { .embedInCode($0) }
         ),
-        .executableTarget(
-            name: "Subscriptions",
-            dependencies: [
-                "Messaging",
-                "Models",
-                "ServiceKit",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            path: "Services/Subscriptions",
-            swiftSettings: strictSettings
+        service(
+            "Subscriptions", in: "Services/Subscriptions",
+            uses: ["EventBus", "Messaging", "Models", "ServiceKit", "Hummingbird", "Logging", "PostgresNIO", "ServiceLifecycle"]
         ),
-        .executableTarget(
-            name: "SignalRelay",
-            dependencies: [
-                "Messaging",
-                "MQTTWire",
-                "Models",
-                "OctoBotFormats",
-                "ServiceKit",
-                .product(name: "CompressNIO", package: "compress-nio"),
-                .product(name: "DequeModule", package: "swift-collections"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdCore", package: "hummingbird"),
-                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
-                .product(name: "WSCore", package: "swift-websocket"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "CoreMetrics", package: "swift-metrics"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOWebSocket", package: "swift-nio"),
-                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
-                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            path: "Services/SignalRelay",
-            swiftSettings: strictSettings
+        service(
+            "SignalRelay", in: "Services/SignalRelay",
+            uses: [
+                "EventBus", "Messaging", "MQTTWire", "Models", "OctoBotFormats", "ServiceKit", "CompressNIO", "DequeModule", "Hummingbird",
+                "HummingbirdCore", "HummingbirdWebSocket", "WSCore", "HTTPTypes", "Logging", "CoreMetrics", "NIOConcurrencyHelpers", "NIOCore",
+                "NIOHTTP1", "NIOWebSocket", "NIOHTTPTypes", "NIOHTTPTypesHTTP1", "NIOPosix", "PostgresNIO", "ServiceLifecycle",
+            ]
         ),
-        .executableTarget(
-            name: "AstrolabAdmin",
-            dependencies: [
-                "Messaging",
-                "Models",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOFoundationCompat", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Services/AstrolabAdmin",
-            swiftSettings: strictSettings
+        service(
+            "AstrolabAdmin", in: "Services/AstrolabAdmin",
+            uses: [
+                "EventBus", "Messaging", "Models", "AsyncHTTPClient", "NIOCore", "NIOFoundationCompat", "NIOHTTP1", "ArgumentParser", "PostgresNIO",
+                "Logging",
+            ]
         ),
 
         // MARK: Benchmarks
-        .executableTarget(
-            name: "MessagingBenchmark",
-            dependencies: [
-                "Messaging",
-                "Models",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            path: "Benchmarks/MessagingBenchmark",
-            swiftSettings: strictSettings
+        service(
+            "MessagingBenchmark", in: "Benchmarks/MessagingBenchmark",
+            uses: ["EventBus", "Messaging", "Models", "ArgumentParser", "Logging", "PostgresNIO", "ServiceLifecycle"]
         ),
-
-        .executableTarget(
-            name: "FanoutBenchmark",
-            dependencies: [
-                "Models", "MQTTWire", "OctoBotFormats",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOWebSocket", package: "swift-nio"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ],
-            path: "Benchmarks/FanoutBenchmark",
-            swiftSettings: strictSettings
+        service(
+            "FanoutBenchmark", in: "Benchmarks/FanoutBenchmark",
+            uses: [
+                "Models", "MQTTWire", "OctoBotFormats", "ArgumentParser", "Histogram", "Logging", "NIOCore", "NIOHTTP1", "NIOPosix", "NIOWebSocket",
+                "PostgresNIO",
+            ]
         ),
-        .executableTarget(
-            name: "ProfileBenchmark",
-            dependencies: [
-                "OctoBotFormats",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            path: "Benchmarks/ProfileBenchmark",
-            swiftSettings: strictSettings
-        ),
+        service("ProfileBenchmark", in: "Benchmarks/ProfileBenchmark", uses: ["OctoBotFormats", "ArgumentParser"]),
 
         // MARK: Tests
-        .executableTarget(
-            name: "EndToEnd",
-            dependencies: [
-                "MQTTWire", "OctoBotFormats",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOFoundationCompat", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "WSClient", package: "swift-websocket"),
-            ],
-            path: "Tests/EndToEnd",
-            swiftSettings: strictSettings
+        service(
+            "EndToEnd", in: "Tests/EndToEnd",
+            uses: [
+                "MQTTWire", "OctoBotFormats", "ArgumentParser", "AsyncHTTPClient", "Logging", "NIOCore", "NIOFoundationCompat", "NIOHTTP1",
+                "NIOPosix", "WSClient",
+            ]
         ),
-        .target(
-            name: "TestSupport",
-            dependencies: [
-                "Models",
-                "ServiceKit",
-                .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            path: "Tests/TestSupport",
-            swiftSettings: strictSettings
+        library(
+            "TestSupport", in: "Tests/TestSupport",
+            uses: [
+                "Models", "ServiceKit", "JWTKit", "ZIPFoundation", "HummingbirdTesting", "HTTPTypes", "NIOCore", "PostgresNIO", "Logging",
+                "ServiceLifecycle",
+            ]
         ),
-        .testTarget(
-            name: "OctoBotFormatsTests",
-            dependencies: ["OctoBotFormats", "TestSupport"],
-            path: "Tests/OctoBotFormatsTests",
-            swiftSettings: strictSettings
+        tests("OctoBotFormatsTests", uses: ["OctoBotFormats", "TestSupport"]),
+        tests("ModelsTests", uses: ["Models", "TestSupport", "Logging", "PostgresNIO"]),
+        tests("MessagingTests", uses: ["EventBus", "Messaging", "Models", "TestSupport", "Logging", "PostgresNIO", "ServiceLifecycle"]),
+        tests("ServiceKitTests", uses: ["Models", "ServiceKit", "TestSupport", "HummingbirdTesting", "HTTPTypes", "JWTKit", "Logging"]),
+        tests(
+            "AccountsTests",
+            uses: ["Accounts", "EventBus", "Messaging", "Models", "ServiceKit", "TestSupport", "HummingbirdTesting", "HTTPTypes", "JWTKit", "Logging", "PostgresNIO"]
         ),
-        .testTarget(
-            name: "ModelsTests",
-            dependencies: [
-                "Models", "TestSupport",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ],
-            path: "Tests/ModelsTests",
-            swiftSettings: strictSettings
+        tests(
+            "ProfilesTests",
+            uses: [
+                "Profiles", "EventBus", "Messaging", "Models", "OctoBotFormats", "ServiceKit", "TestSupport", "HummingbirdTesting", "HTTPTypes",
+                "JWTKit", "Logging", "NIOCore", "PostgresNIO",
+            ]
         ),
-        .testTarget(
-            name: "MessagingTests",
-            dependencies: [
-                "Messaging", "Models", "TestSupport",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            path: "Tests/MessagingTests",
-            swiftSettings: strictSettings
+        tests("WebTests", uses: ["Web", "Models", "ServiceKit", "TestSupport", "HummingbirdTesting", "Logging"]),
+        tests(
+            "SubscriptionsTests",
+            uses: [
+                "Subscriptions", "Profiles", "Models", "OctoBotFormats", "ServiceKit", "TestSupport", "HummingbirdTesting", "HTTPTypes", "Logging",
+                "NIOCore", "PostgresNIO",
+            ]
         ),
-        .testTarget(
-            name: "ServiceKitTests",
-            dependencies: [
-                "ServiceKit", "TestSupport",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Tests/ServiceKitTests",
-            swiftSettings: strictSettings
+        tests(
+            "SignalRelayTests",
+            uses: [
+                "SignalRelay", "MQTTWire", "Models", "OctoBotFormats", "ServiceKit", "TestSupport", "CompressNIO", "HummingbirdTesting", "HTTPTypes",
+                "Logging", "NIOCore", "NIOPosix", "PostgresNIO", "WSClient",
+            ]
         ),
-        .testTarget(
-            name: "AccountsTests",
-            dependencies: [
-                "Accounts", "Messaging", "TestSupport",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ],
-            path: "Tests/AccountsTests",
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "ProfilesTests",
-            dependencies: [
-                "Profiles", "Messaging", "Models", "OctoBotFormats", "ServiceKit", "TestSupport",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ],
-            path: "Tests/ProfilesTests",
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "WebTests",
-            dependencies: [
-                "Web", "Models", "ServiceKit", "TestSupport",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Tests/WebTests",
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "SubscriptionsTests",
-            dependencies: [
-                "Subscriptions", "Profiles", "Models", "OctoBotFormats", "ServiceKit", "TestSupport",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ],
-            path: "Tests/SubscriptionsTests",
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "SignalRelayTests",
-            dependencies: [
-                "SignalRelay", "MQTTWire", "Models", "OctoBotFormats", "ServiceKit", "TestSupport",
-                .product(name: "CompressNIO", package: "compress-nio"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "WSClient", package: "swift-websocket"),
-            ],
-            path: "Tests/SignalRelayTests",
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "ModerationTests",
-            dependencies: [
-                "Moderation", "Profiles", "AstrolabAdmin", "Messaging", "Models", "ServiceKit", "TestSupport",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ],
-            path: "Tests/ModerationTests",
-            swiftSettings: strictSettings
+        tests(
+            "ModerationTests",
+            uses: [
+                "Moderation", "Profiles", "AstrolabAdmin", "EventBus", "Messaging", "Models", "ServiceKit", "TestSupport", "AsyncHTTPClient",
+                "HummingbirdTesting", "HTTPTypes", "Logging", "NIOCore", "NIOHTTP1", "PostgresNIO",
+            ]
         ),
     ]
 )

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EventBus
 import Foundation
 import Logging
 import Messaging

@@ -1,3 +1,4 @@
+import EventBus
 import Hummingbird
 import HummingbirdWebSocket
 import Logging

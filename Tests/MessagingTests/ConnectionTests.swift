@@ -1,3 +1,4 @@
+import EventBus
 import Foundation
 import Logging
 import Messaging
@@ -53,7 +54,7 @@ struct ConnectionTests {
 
     @Test("an unroutable mandatory message is an error, not a silent loss")
     func unroutable() async throws {
-        let connection = AMQPConnection(name: "unroutable", configuration: try Self.configuration(), logger: Self.logger)
+        let connection = AMQPConnection(name: "unroutable", configuration: try Self.configuration(), topology: .astrolab, logger: Self.logger)
         connection.start()
         await #expect(throws: AMQPError.unroutable(exchange: Topology.eventsExchange, routingKey: "nobody.listens.here")) {
             try await connection.publish(Self.message("nobody.listens.here", "lost?"))
@@ -121,7 +122,7 @@ struct ConnectionTests {
     @Test("connection threads are released on shutdown, start after start")
     func threadLifecycle() async throws {
         for round in 0..<10 {
-            let connection = AMQPConnection(name: "lifecycle-\(round)", configuration: try Self.configuration(), logger: Self.logger)
+            let connection = AMQPConnection(name: "lifecycle-\(round)", configuration: try Self.configuration(), topology: .astrolab, logger: Self.logger)
             connection.start()
             let queue = TestBroker.uniqueName("test.lifecycle")
             try await connection.declare(.workQueue(queue, routingKeys: [queue]))
@@ -131,7 +132,7 @@ struct ConnectionTests {
             #expect(connection.hasExited, "shutdown returns only after the thread ended")
         }
         // After shutdown nothing hangs: calls fail at once.
-        let closed = AMQPConnection(name: "closed", configuration: try Self.configuration(), logger: Self.logger)
+        let closed = AMQPConnection(name: "closed", configuration: try Self.configuration(), topology: .astrolab, logger: Self.logger)
         closed.start()
         await closed.shutdown()
         await #expect(throws: AMQPError.shutDown) {

@@ -1,3 +1,4 @@
+import EventBus
 import Foundation
 import Logging
 import Messaging
@@ -148,7 +149,7 @@ struct OutboxRelayTests {
     func unsubscribedEvent() async throws {
         let database = try await TestDatabase.create()
         let logger = MessagingFixtures.logger
-        let connection = AMQPConnection(name: "lonely", configuration: try MessagingFixtures.configuration(), logger: logger)
+        let connection = AMQPConnection(name: "lonely", configuration: try MessagingFixtures.configuration(), topology: .astrolab, logger: logger)
         connection.start()
         try await database.withClient { client in
             try await client.withTransaction(logger: logger) { transaction in

@@ -1,3 +1,4 @@
+import EventBus
 import Foundation
 import Logging
 import Messaging
@@ -69,7 +70,7 @@ struct OutageTests {
     @Test("publishes and declarations made while the broker is down complete after it returns")
     func waitsForTheBroker() async throws {
         let configuration = try MessagingFixtures.configuration(.outage)
-        let connection = AMQPConnection(name: "patient", configuration: configuration, logger: MessagingFixtures.logger)
+        let connection = AMQPConnection(name: "patient", configuration: configuration, topology: .astrolab, logger: MessagingFixtures.logger)
         connection.start()
         let queue = TestBroker.uniqueName("test.patient")
         try await connection.declare(.workQueue("\(queue).warmup", routingKeys: []))

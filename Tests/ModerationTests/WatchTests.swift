@@ -1,3 +1,4 @@
+import EventBus
 import Foundation
 import Logging
 import Messaging
@@ -37,7 +38,7 @@ struct WatchTests {
         }
 
         func watch(format: ModerationWatcher.Format) async throws -> [String] {
-            let connection = AMQPConnection(name: "watch", configuration: try AMQPConfiguration(url: url), logger: logger)
+            let connection = AMQPConnection(name: "watch", configuration: try AMQPConfiguration(url: url), topology: .astrolab, logger: logger)
             let lines = Mutex<[String]>([])
             try await withServices([connection], logger: logger) {
                 let watcher = ModerationWatcher(connection: connection, format: format, idleExit: .seconds(2))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EventBus
 import Foundation
 import Logging
 import Messaging
@@ -25,7 +26,7 @@ struct WatchCommand: AsyncParsableCommand {
         let url = amqpURL ?? ProcessInfo.processInfo.environment["AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:5672/%2f"
         var logger = Logger(label: "astrolab-admin")
         logger.logLevel = .warning
-        let connection = AMQPConnection(name: "astrolab-admin", configuration: try AMQPConfiguration(url: url), logger: logger)
+        let connection = AMQPConnection(name: "astrolab-admin", configuration: try AMQPConfiguration(url: url), topology: .astrolab, logger: logger)
         connection.start()
         let watcher = ModerationWatcher(connection: connection, format: json ? .json : .text, idleExit: idleExit.map { .seconds($0) })
         await watcher.run { line in

@@ -11,7 +11,7 @@ public final class AMQPConnection: Service, Sendable {
     let worker: ConnectionWorker
     private let nextConsumerId = Atomic<Int>(0)
 
-    public init(name: String, configuration: AMQPConfiguration, topology: Topology = .astrolab, logger: Logger) {
+    public init(name: String, configuration: AMQPConfiguration, topology: Topology = Topology(), logger: Logger) {
         worker = ConnectionWorker(name: name, configuration: configuration, topology: topology, logger: logger)
     }
 

@@ -77,9 +77,9 @@ extension ConnectionWorker {
         for queue in topology.queues {
             let status: Int32
             switch queue.kind {
-            case .work(let deliveryLimit):
+            case .work(let deliveryLimit, let deadLetterExchange):
                 status = astrolab_amqp_queue_declare(
-                    connection, channel, queue.name, 1, 0, 0, "quorum", Topology.deadLetterExchange, queue.name,
+                    connection, channel, queue.name, 1, 0, 0, "quorum", deadLetterExchange, queue.name,
                     Int32(deliveryLimit), &error, error.count
                 )
             case .deadLetter:

@@ -1,5 +1,3 @@
-import Models
-
 /// Exchanges, queues and bindings a connection declares, and declares again after every reconnect.
 public struct Topology: Sendable, Equatable {
     public struct Exchange: Sendable, Equatable {
@@ -14,8 +12,8 @@ public struct Topology: Sendable, Equatable {
     public struct Queue: Sendable, Equatable {
         public enum Kind: Sendable, Equatable {
             /// Durable quorum work queue; after `deliveryLimit` failed deliveries a message is
-            /// dead-lettered to `<name>.dlq`.
-            case work(deliveryLimit: Int)
+            /// dead-lettered through `deadLetterExchange` (routing key: the queue's name).
+            case work(deliveryLimit: Int, deadLetterExchange: String)
             /// The dead-letter queue of a work queue.
             case deadLetter
             /// Private to one connection (per-instance fan-out); deleted when it closes.
@@ -48,45 +46,24 @@ public struct Topology: Sendable, Equatable {
         self.bindings = bindings
     }
 
-    public static let eventsExchange = ExchangeNames.events
-    public static let signalsExchange = ExchangeNames.signals
-    public static let deadLetterExchange = ExchangeNames.deadLetter
-
-    /// The exchanges every process needs.
-    public static let exchangesOnly = Topology(exchanges: [
-        Exchange(eventsExchange), Exchange(signalsExchange), Exchange(deadLetterExchange, type: "direct"),
-    ])
-
-    /// What every Astrolab process declares: the exchanges and every service's work queue with its
-    /// bindings, so events are queued even before their consumer first runs.
-    public static let astrolab = [
-        workQueue(
-            WorkQueues.profilesModeration, routingKeys: [ModerationCaseApproved.type, ModerationCaseRejected.type, ModerationStrategyTakenDown.type]
-        ),
-        workQueue(WorkQueues.subscriptionsStrategies, routingKeys: [StrategyTakenDown.type]),
-        workQueue(WorkQueues.profilesSubscriptions, routingKeys: [SubscriptionStarted.type, SubscriptionEnded.type]),
-        workQueue(WorkQueues.moderationSubmissions, routingKeys: [StrategyVersionSubmitted.type, StrategyListingSubmitted.type]),
-        workQueue(WorkQueues.adminModeration, routingKeys: ["moderation.*"]),
-    ].reduce(exchangesOnly) { $0.merged(with: $1) }
-
-    /// A durable quorum work queue named `<service>.<purpose>` bound to `routingKeys` on the
-    /// events exchange, with its dead-letter queue `<name>.dlq`.
+    /// A durable quorum work queue named `name` bound to `routingKeys` on `exchange`, and its
+    /// dead-letter queue `<name>.dlq`, bound on `deadLetterExchange` (a direct exchange).
     public static func workQueue(
-        _ name: String, exchange: String = eventsExchange, routingKeys: [String], deliveryLimit: Int = 5
+        _ name: String, exchange: String, routingKeys: [String], deliveryLimit: Int, deadLetterExchange: String
     ) -> Topology {
-        var topology = exchangesOnly
-        topology.queues = [Queue(name: name, kind: .work(deliveryLimit: deliveryLimit)), Queue(name: "\(name).dlq", kind: .deadLetter)]
-        topology.bindings = routingKeys.map { Binding(queue: name, exchange: exchange, routingKey: $0) }
-            + [Binding(queue: "\(name).dlq", exchange: deadLetterExchange, routingKey: name)]
-        return topology
+        Topology(
+            queues: [
+                Queue(name: name, kind: .work(deliveryLimit: deliveryLimit, deadLetterExchange: deadLetterExchange)),
+                Queue(name: "\(name).dlq", kind: .deadLetter),
+            ],
+            bindings: routingKeys.map { Binding(queue: name, exchange: exchange, routingKey: $0) }
+                + [Binding(queue: "\(name).dlq", exchange: deadLetterExchange, routingKey: name)]
+        )
     }
 
-    /// An exclusive, auto-deleted queue for one process (fan-out to live connections).
-    public static func exclusiveQueue(_ name: String, exchange: String, routingKeys: [String]) -> Topology {
-        var topology = exchangesOnly
-        topology.queues = [Queue(name: name, kind: .exclusive)]
-        topology.bindings = routingKeys.map { Binding(queue: name, exchange: exchange, routingKey: $0) }
-        return topology
+    /// A queue of this connection's alone (fan-out to live connections), deleted when it closes.
+    public static func connectionQueue(_ name: String, exchange: String, routingKeys: [String]) -> Topology {
+        Topology(queues: [Queue(name: name, kind: .exclusive)], bindings: routingKeys.map { Binding(queue: name, exchange: exchange, routingKey: $0) })
     }
 
     /// Both topologies, without repeating what they share.

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Messaging
 import Models
 import PostgresNIO
 import ServiceLifecycle
