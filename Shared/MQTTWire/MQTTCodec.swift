@@ -26,7 +26,7 @@ public struct MQTTDecoder: ByteToMessageDecoder {
     }
 
     /// The fixed header of a CONNECT, then a protocol name of "MQTT" (3.1.1 and 5) or "MQIsdp" (3.1).
-    private static let connectHeader: UInt8 = 0x10  // packet type 1, no flags
+    private static let connectHeader = PacketType.connect.header()
     private static let protocolNamePrefixes: [[UInt8]] = [[0, 4] + Array("MQTT".utf8), [0, 6] + Array("MQIsdp".utf8)]
 
     /// Throws unless the bytes received so far can be the start of a CONNECT packet.
@@ -37,9 +37,9 @@ public struct MQTTDecoder: ByteToMessageDecoder {
             throw MQTTProtocolError(description: "the first packet must be CONNECT, got byte \(first)")
         }
         // Skip the remaining length (up to 4 bytes), then compare what has come of the body.
-        for _ in 0..<4 {
+        for _ in 0..<RemainingLength.maxBytes {
             guard let byte = peek.readInteger(as: UInt8.self) else { return }
-            if byte & 0x80 == 0 { break }
+            if byte & RemainingLength.continuation == 0 { break }
         }
         let received = Array(peek.readableBytesView.prefix(8))
         guard protocolNamePrefixes.contains(where: { $0.starts(with: received) || received.starts(with: $0) }) else {
@@ -53,11 +53,11 @@ public struct MQTTDecoder: ByteToMessageDecoder {
         guard let first = peek.readInteger(as: UInt8.self) else { return nil }
         var length = 0
         var multiplier = 1
-        for index in 0..<4 {
+        for index in 0..<RemainingLength.maxBytes {
             guard let byte = peek.readInteger(as: UInt8.self) else { return nil }
-            length += Int(byte & 0x7F) * multiplier
-            if byte & 0x80 == 0 { break }
-            guard index < 3 else { throw MQTTProtocolError(description: "remaining length longer than 4 bytes") }
+            length += Int(byte & RemainingLength.valueMask) * multiplier
+            if byte & RemainingLength.continuation == 0 { break }
+            guard index < RemainingLength.maxBytes - 1 else { throw MQTTProtocolError(description: "remaining length longer than 4 bytes") }
             multiplier *= 128
         }
         guard length <= maxPacketBytes else {
@@ -66,30 +66,30 @@ public struct MQTTDecoder: ByteToMessageDecoder {
         guard var body = peek.readSlice(length: length) else { return nil }
         buffer = peek
         let type = first >> 4
-        let flags = first & 0x0F
+        let flags = first & 0x0F  // the low four bits
         func requireFlags(_ expected: UInt8) throws {
             guard flags == expected else { throw MQTTProtocolError(description: "packet type \(type) with reserved flags \(flags)") }
         }
         let packet: MQTTPacket
-        switch type {
-        case 1:
+        switch PacketType(rawValue: type) {
+        case .connect:
             try requireFlags(0)
             packet = .connect(try parseConnect(&body))
-        case 3:
-            let qos = (flags >> 1) & 0x03
+        case .publish:
+            let qos = (flags >> PublishFlags.qosShift) & PublishFlags.qosMask
             guard qos < 3 else { throw MQTTProtocolError(description: "PUBLISH with QoS 3") }
             let topic = try readString(&body)
             let packetId = qos > 0 ? try readUInt16(&body) : nil
             packet = .publish(.init(
-                topic: topic, qos: qos, retain: flags & 0x01 != 0, duplicate: flags & 0x08 != 0, packetId: packetId,
+                topic: topic, qos: qos, retain: flags & PublishFlags.retain != 0, duplicate: flags & PublishFlags.duplicate != 0, packetId: packetId,
                 payload: Array(body.readableBytesView)
             ))
             body.moveReaderIndex(to: body.writerIndex)
-        case 4:
+        case .puback:
             try requireFlags(0)
             packet = .puback(packetId: try readUInt16(&body))
-        case 8:
-            try requireFlags(0b0010)
+        case .subscribe:
+            try requireFlags(PacketType.requiredFlags)
             let packetId = try readUInt16(&body)
             var topics: [(String, UInt8)] = []
             while body.readableBytes > 0 {
@@ -101,29 +101,29 @@ public struct MQTTDecoder: ByteToMessageDecoder {
             }
             guard !topics.isEmpty else { throw MQTTProtocolError(description: "SUBSCRIBE without topic filters") }
             packet = .subscribe(packetId: packetId, topics: topics)
-        case 10:
-            try requireFlags(0b0010)
+        case .unsubscribe:
+            try requireFlags(PacketType.requiredFlags)
             let packetId = try readUInt16(&body)
             var filters: [String] = []
             while body.readableBytes > 0 { filters.append(try readString(&body)) }
             guard !filters.isEmpty else { throw MQTTProtocolError(description: "UNSUBSCRIBE without topic filters") }
             packet = .unsubscribe(packetId: packetId, filters: filters)
-        case 12:
+        case .pingreq:
             try requireFlags(0)
             packet = .pingreq
-        case 14:
+        case .disconnect:
             try requireFlags(0)
             packet = .disconnect
-        case 2:
+        case .connack:
             packet = .connack(sessionPresent: (body.readInteger(as: UInt8.self) ?? 0) & 1 == 1, returnCode: body.readInteger(as: UInt8.self) ?? 0)
-        case 9:
+        case .suback:
             packet = .suback(packetId: try readUInt16(&body), returnCodes: Array(body.readableBytesView))
             body.moveReaderIndex(to: body.writerIndex)
-        case 11:
+        case .unsuback:
             packet = .unsuback(packetId: try readUInt16(&body))
-        case 13:
+        case .pingresp:
             packet = .pingresp
-        default:
+        case .pubrec, .pubrel, .pubcomp, nil:  // QoS 2 is refused at PUBLISH; 0 and 15 are reserved
             throw MQTTProtocolError(description: "unsupported packet type \(type)")
         }
         guard body.readableBytes == 0 else { throw MQTTProtocolError(description: "packet type \(type) has \(body.readableBytes) unexpected trailing bytes") }
@@ -140,17 +140,17 @@ public struct MQTTDecoder: ByteToMessageDecoder {
             return .init(protocolName: name, protocolLevel: level, cleanSession: true, keepAliveSeconds: 0, clientId: "", username: nil, password: nil)
         }
         guard let flags = body.readInteger(as: UInt8.self) else { throw MQTTProtocolError(description: "truncated CONNECT") }
-        guard flags & 0x01 == 0 else { throw MQTTProtocolError(description: "CONNECT with the reserved flag set") }
+        guard flags & ConnectFlags.reserved == 0 else { throw MQTTProtocolError(description: "CONNECT with the reserved flag set") }
         let keepAlive = try readUInt16(&body)
         let clientId = try readString(&body)
-        if flags & 0x04 != 0 {  // will topic and message: read and ignored, the relay keeps no wills
+        if flags & ConnectFlags.will != 0 {  // will topic and message: read and ignored, the relay keeps no wills
             _ = try readString(&body)
             _ = try readBinary(&body)
         }
-        let username = flags & 0x80 != 0 ? try readString(&body) : nil
-        let password = flags & 0x40 != 0 ? try readBinary(&body) : nil
+        let username = flags & ConnectFlags.username != 0 ? try readString(&body) : nil
+        let password = flags & ConnectFlags.password != 0 ? try readBinary(&body) : nil
         return .init(
-            protocolName: name, protocolLevel: level, cleanSession: flags & 0x02 != 0, keepAliveSeconds: keepAlive,
+            protocolName: name, protocolLevel: level, cleanSession: flags & ConnectFlags.cleanSession != 0, keepAliveSeconds: keepAlive,
             clientId: clientId, username: username, password: password
         )
     }
@@ -190,12 +190,12 @@ public struct MQTTEncoder: MessageToByteEncoder {
         let first: UInt8
         switch packet {
         case .connect(let connect):
-            first = 0x10
+            first = PacketType.connect.header()
             writeString(connect.protocolName, to: &body)
             body.writeInteger(connect.protocolLevel)
-            var flags: UInt8 = connect.cleanSession ? 0x02 : 0
-            if connect.username != nil { flags |= 0x80 }
-            if connect.password != nil { flags |= 0x40 }
+            var flags: UInt8 = connect.cleanSession ? ConnectFlags.cleanSession : 0
+            if connect.username != nil { flags |= ConnectFlags.username }
+            if connect.password != nil { flags |= ConnectFlags.password }
             body.writeInteger(flags)
             body.writeInteger(connect.keepAliveSeconds)
             writeString(connect.clientId, to: &body)
@@ -205,47 +205,43 @@ public struct MQTTEncoder: MessageToByteEncoder {
                 body.writeBytes(password)
             }
         case .connack(let sessionPresent, let returnCode):
-            first = 0x20
+            first = PacketType.connack.header()
             body.writeInteger(UInt8(sessionPresent ? 1 : 0))
             body.writeInteger(returnCode)
         case .publish(let publish):
-            first = 0x30 | (publish.duplicate ? 0x08 : 0) | (publish.qos << 1) | (publish.retain ? 1 : 0)
+            first = PacketType.publish.header(
+                flags: (publish.duplicate ? PublishFlags.duplicate : 0) | publish.qos << PublishFlags.qosShift | (publish.retain ? PublishFlags.retain : 0)
+            )
             writeString(publish.topic, to: &body)
             if let packetId = publish.packetId { body.writeInteger(packetId) }
             body.writeBytes(publish.payload)
         case .puback(let packetId):
-            first = 0x40
+            first = PacketType.puback.header()
             body.writeInteger(packetId)
         case .subscribe(let packetId, let topics):
-            first = 0x82
+            first = PacketType.subscribe.header(flags: PacketType.requiredFlags)
             body.writeInteger(packetId)
             for (filter, qos) in topics {
                 writeString(filter, to: &body)
                 body.writeInteger(qos)
             }
         case .suback(let packetId, let codes):
-            first = 0x90
+            first = PacketType.suback.header()
             body.writeInteger(packetId)
             body.writeBytes(codes)
         case .unsubscribe(let packetId, let filters):
-            first = 0xA2
+            first = PacketType.unsubscribe.header(flags: PacketType.requiredFlags)
             body.writeInteger(packetId)
             for filter in filters { writeString(filter, to: &body) }
         case .unsuback(let packetId):
-            first = 0xB0
+            first = PacketType.unsuback.header()
             body.writeInteger(packetId)
-        case .pingreq: first = 0xC0
-        case .pingresp: first = 0xD0
-        case .disconnect: first = 0xE0
+        case .pingreq: first = PacketType.pingreq.header()
+        case .pingresp: first = PacketType.pingresp.header()
+        case .disconnect: first = PacketType.disconnect.header()
         }
         out.writeInteger(first)
-        var length = body.readableBytes
-        repeat {
-            var byte = UInt8(length % 128)
-            length /= 128
-            if length > 0 { byte |= 0x80 }
-            out.writeInteger(byte)
-        } while length > 0
+        RemainingLength.write(body.readableBytes, to: &out)
         out.writeBuffer(&body)
     }
 

@@ -83,6 +83,8 @@ public enum MQTTPacket: Sendable, Equatable {
         public static let notAuthorized: UInt8 = 0x05
     }
 
+    /// The SUBACK return code of a topic filter granted at QoS 1.
+    public static let subscriptionGrantedQoS1: UInt8 = 0x01
     /// The SUBACK return code of a refused topic filter.
     public static let subscriptionFailure: UInt8 = 0x80
 }

@@ -9,14 +9,9 @@ public enum MQTTPublishEncoding {
     public static func encode(topic: String, payload: [UInt8]) -> (head: ByteBuffer, payload: ByteBuffer) {
         let topicBytes = Array(topic.utf8)
         var head = ByteBuffer()
-        head.writeInteger(UInt8(0x32))  // PUBLISH, QoS 1
-        var length = 2 + topicBytes.count + 2 + payload.count
-        repeat {
-            var byte = UInt8(length % 128)
-            length /= 128
-            if length > 0 { byte |= 0x80 }
-            head.writeInteger(byte)
-        } while length > 0
+        head.writeInteger(PacketType.publish.header(flags: 1 << PublishFlags.qosShift))  // QoS 1
+        // The topic and the packet id, each after a 2-byte length or as 2 bytes, then the payload.
+        RemainingLength.write(2 + topicBytes.count + 2 + payload.count, to: &head)
         head.writeInteger(UInt16(topicBytes.count))
         head.writeBytes(topicBytes)
         return (head, ByteBuffer(bytes: payload))

@@ -24,19 +24,20 @@ struct StrategyResponse: ResponseEncodable {
     let description: String
     let kind: String
     let status: String
-    let rejectionReason: String?
+    @NullWhenAbsent var rejectionReason: String?
     let author: Author
-    let exchange: String?
+    @NullWhenAbsent var exchange: String?
     let exchanges: [String]
     let pairs: [String]
-    let tradingMode: String?
-    let logoUrl: String?
+    @NullWhenAbsent var tradingMode: String?
+    @NullWhenAbsent var logoUrl: String?
     let subscriberCount: Int
-    let currentVersion: CurrentVersion?
+    @NullWhenAbsent var currentVersion: CurrentVersion?
+    /// Left out, not null, when there is none to show (only its author and admins see it).
     let pendingChanges: ListingChanges?
     let createdAt: Date
     let updatedAt: Date
-    let publishedAt: Date?
+    @NullWhenAbsent var publishedAt: Date?
 
     init(_ strategy: Strategy, viewer: Principal?) {
         id = strategy.id
@@ -60,34 +61,5 @@ struct StrategyResponse: ResponseEncodable {
         createdAt = strategy.createdAt
         updatedAt = strategy.updatedAt
         publishedAt = strategy.publishedAt
-    }
-
-    /// Nulls are written out (`"rejectionReason": null`), as API.md shows them.
-    enum CodingKeys: String, CodingKey {
-        case id, slug, name, description, kind, status, rejectionReason, author, exchange, exchanges, pairs, tradingMode
-        case logoUrl, subscriberCount, currentVersion, pendingChanges, createdAt, updatedAt, publishedAt
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(slug, forKey: .slug)
-        try container.encode(name, forKey: .name)
-        try container.encode(description, forKey: .description)
-        try container.encode(kind, forKey: .kind)
-        try container.encode(status, forKey: .status)
-        try container.encode(rejectionReason, forKey: .rejectionReason)
-        try container.encode(author, forKey: .author)
-        try container.encode(exchange, forKey: .exchange)
-        try container.encode(exchanges, forKey: .exchanges)
-        try container.encode(pairs, forKey: .pairs)
-        try container.encode(tradingMode, forKey: .tradingMode)
-        try container.encode(logoUrl, forKey: .logoUrl)
-        try container.encode(subscriberCount, forKey: .subscriberCount)
-        try container.encode(currentVersion, forKey: .currentVersion)
-        try container.encodeIfPresent(pendingChanges, forKey: .pendingChanges)
-        try container.encode(createdAt, forKey: .createdAt)
-        try container.encode(updatedAt, forKey: .updatedAt)
-        try container.encode(publishedAt, forKey: .publishedAt)
     }
 }

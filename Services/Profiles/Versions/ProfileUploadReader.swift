@@ -27,7 +27,7 @@ struct ProfileUploadReader: Sendable {
         } catch let rejected as ArchiveRejected {
             throw ProblemDetails.validation(
                 rejected.problems.map { .init(path: $0.path, message: $0.message) },
-                detail: rejected.problems.contains { $0.message.contains("must never be shared") }
+                detail: rejected.containsCredentials
                     ? "The profile contains credentials. Exchange API keys, secrets and passwords must never be shared: remove them and upload again."
                     : "The profile is not a valid OctoBot export; every problem found is listed in errors."
             )

@@ -49,9 +49,9 @@ struct VersionResponse: ResponseEncodable {
     let sizeBytes: Int
     let summary: ProfileSummary
     let warnings: [String]
-    let rejectionReason: String?
+    @NullWhenAbsent var rejectionReason: String?
     let createdAt: Date
-    let decidedAt: Date?
+    @NullWhenAbsent var decidedAt: Date?
 
     init(_ version: ProfileVersion) {
         number = version.number
@@ -63,22 +63,5 @@ struct VersionResponse: ResponseEncodable {
         rejectionReason = version.rejectionReason
         createdAt = version.createdAt
         decidedAt = version.decidedAt
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case number, status, sha256, sizeBytes, summary, warnings, rejectionReason, createdAt, decidedAt
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(number, forKey: .number)
-        try container.encode(status, forKey: .status)
-        try container.encode(sha256, forKey: .sha256)
-        try container.encode(sizeBytes, forKey: .sizeBytes)
-        try container.encode(summary, forKey: .summary)
-        try container.encode(warnings, forKey: .warnings)
-        try container.encode(rejectionReason, forKey: .rejectionReason)
-        try container.encode(createdAt, forKey: .createdAt)
-        try container.encode(decidedAt, forKey: .decidedAt)
     }
 }

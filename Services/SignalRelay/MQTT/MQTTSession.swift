@@ -136,11 +136,11 @@ final class MQTTSession: Sendable {
     /// device's own `cfg/<device id>`; 0x80 for anything else, wildcards included. Nil when it
     /// could not be decided (the database is away).
     private func subscribe(_ filter: String, as current: Identity) async -> UInt8? {
-        if filter.lowercased() == "cfg/\(current.device.id.uuidString.lowercased())" { return 0x01 }
+        if filter.lowercased() == "cfg/\(current.device.id.uuidString.lowercased())" { return MQTTPacket.subscriptionGrantedQoS1 }
         guard filter.hasPrefix("t/"), !filter.contains("+"), !filter.contains("#") else { return MQTTPacket.subscriptionFailure }
         let strategyId = String(filter.dropFirst(2))
         guard StrategyID.isValid(strategyId) else { return MQTTPacket.subscriptionFailure }
-        if active.contains(strategyId) { return 0x01 }
+        if active.contains(strategyId) { return MQTTPacket.subscriptionGrantedQoS1 }
         do {
             let (resume, resumeBook, database, clock, logger) = (context.resume, context.resumeBook, context.database, context.clock, context.logger)
             let deviceId = current.device.id
@@ -157,7 +157,7 @@ final class MQTTSession: Sendable {
                 onAccessEnded: { [weak self] _ in self?.close() }  // the bot reconnects, and its re-subscribe gets 0x80
             )
             guard case .following = outcome else { return MQTTPacket.subscriptionFailure }
-            return 0x01
+            return MQTTPacket.subscriptionGrantedQoS1
         } catch {
             context.logger.warning("MQTT subscribe failed; closing so that the bot tries again", metadata: ["strategy": "\(strategyId)", "error": "\(error)"])
             return nil

@@ -87,9 +87,9 @@ struct SubscriptionResponse: ResponseEncodable {
     let strategyId: String
     let status: String
     let startedAt: Date
-    let endsAt: Date?
-    let endedAt: Date?
-    let downloadUrl: String?
+    @NullWhenAbsent var endsAt: Date?
+    @NullWhenAbsent var endedAt: Date?
+    @NullWhenAbsent var downloadUrl: String?
 
     init(_ subscription: Subscription, urls: DownloadURLs) {
         id = subscription.id.uuidString.lowercased()
@@ -99,20 +99,5 @@ struct SubscriptionResponse: ResponseEncodable {
         endsAt = subscription.endsAt
         endedAt = subscription.endedAt
         downloadUrl = urls.url(for: subscription)
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case id, strategyId, status, startedAt, endsAt, endedAt, downloadUrl
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(strategyId, forKey: .strategyId)
-        try container.encode(status, forKey: .status)
-        try container.encode(startedAt, forKey: .startedAt)
-        try container.encode(endsAt, forKey: .endsAt)
-        try container.encode(endedAt, forKey: .endedAt)
-        try container.encode(downloadUrl, forKey: .downloadUrl)
     }
 }

@@ -31,7 +31,8 @@ public enum ProfileArchive {
                 problems.append(
                     ArchiveProblem(
                         path: path,
-                        message: "\(keyPath) looks like a credential: exchange API keys, secrets and passwords must never be shared; remove it and upload again"
+                        message: "\(keyPath) looks like a credential: exchange API keys, secrets and passwords must never be shared; remove it and upload again",
+                        kind: .credential
                     )
                 )
             }

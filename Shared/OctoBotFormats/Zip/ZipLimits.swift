@@ -26,12 +26,22 @@ public struct ZipLimits: Sendable, Equatable {
 
 /// One problem with an upload, at a path inside the zip ("." for the archive as a whole).
 public struct ArchiveProblem: Sendable, Equatable, CustomStringConvertible {
+    /// What is wrong, for callers that answer differently (a credential is not a format error).
+    public enum Kind: Sendable, Equatable {
+        /// Not a valid OctoBot export.
+        case invalid
+        /// A secret (an exchange key, a password) that must never be shared.
+        case credential
+    }
+
     public let path: String
     public let message: String
+    public let kind: Kind
 
-    public init(path: String, message: String) {
+    public init(path: String, message: String, kind: Kind = .invalid) {
         self.path = path
         self.message = message
+        self.kind = kind
     }
 
     public static let archivePath = "."
@@ -45,6 +55,11 @@ public struct ArchiveRejected: Error, Sendable, Equatable, CustomStringConvertib
 
     public init(_ problems: [ArchiveProblem]) {
         self.problems = problems
+    }
+
+    /// Whether a problem is a credential in the profile.
+    public var containsCredentials: Bool {
+        problems.contains { $0.kind == .credential }
     }
 
     public init(path: String = ArchiveProblem.archivePath, _ message: String) {
