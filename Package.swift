@@ -107,6 +107,7 @@ let package = Package(
     ],
     targets: [
         // MARK: Shared libraries (docs/ARCHITECTURE.md says which may use which)
+        library("Rules", in: "Shared/Rules", uses: []),
         library("OctoBotFormats", in: "Shared/OctoBotFormats", uses: ["ZIPFoundation"]),
         library("MQTTWire", in: "Shared/MQTTWire", uses: ["NIOCore"]),
         library("Models", in: "Shared/Models", uses: ["OctoBotFormats", "PostgresNIO", "Crypto", "Logging"]),
@@ -117,7 +118,7 @@ let package = Package(
         library(
             "ServiceKit", in: "Shared/ServiceKit",
             uses: [
-                "EventBus", "Messaging", "Models", "Hummingbird", "HummingbirdCore", "HummingbirdAuth", "JWTKit", "Crypto", "PostgresNIO",
+                "EventBus", "Rules", "Messaging", "Models", "Hummingbird", "HummingbirdCore", "HummingbirdAuth", "JWTKit", "Crypto", "PostgresNIO",
                 "Logging", "Metrics", "Prometheus", "ServiceLifecycle", "AsyncHTTPClient", "NIOFoundationCompat", "NIOHTTP1",
             ]
         ),
@@ -125,25 +126,25 @@ let package = Package(
         // MARK: Services
         service(
             "Accounts", in: "Services/Accounts",
-            uses: ["Models", "ServiceKit", "Hummingbird", "HummingbirdAuth", "HummingbirdBcrypt", "JWTKit", "Crypto", "NIOPosix"]
+            uses: ["Models", "Rules", "ServiceKit", "Hummingbird", "HummingbirdAuth", "HummingbirdBcrypt", "JWTKit", "Crypto", "NIOPosix"]
         ),
         service(
             "Profiles", in: "Services/Profiles",
-            uses: [
+            uses: ["Rules", 
                 "EventBus", "Messaging", "Models", "OctoBotFormats", "ServiceKit", "Hummingbird", "HTTPTypes", "Logging", "NIOCore", "NIOPosix",
                 "PostgresNIO",
             ]
         ),
         service(
             "Moderation", in: "Services/Moderation",
-            uses: [
+            uses: ["Rules", 
                 "EventBus", "Messaging", "Models", "OctoBotFormats", "ServiceKit", "Hummingbird", "HTTPTypes", "Logging", "NIOCore", "PostgresNIO",
                 "ServiceLifecycle",
             ]
         ),
         service(
             "Web", in: "Services/Web",
-            uses: [
+            uses: ["Rules", 
                 "Models", "ServiceKit", "Hummingbird", "Mustache", "MultipartKit", "AsyncHTTPClient", "Crypto", "Logging", "NIOFoundationCompat",
                 "WSClient",
             ],
@@ -157,11 +158,11 @@ let package = Package(
         ),
         service(
             "Subscriptions", in: "Services/Subscriptions",
-            uses: ["EventBus", "Messaging", "Models", "ServiceKit", "Hummingbird", "Logging", "PostgresNIO", "ServiceLifecycle"]
+            uses: ["Rules", "EventBus", "Messaging", "Models", "ServiceKit", "Hummingbird", "Logging", "PostgresNIO", "ServiceLifecycle"]
         ),
         service(
             "SignalRelay", in: "Services/SignalRelay",
-            uses: [
+            uses: ["Rules", 
                 "EventBus", "Messaging", "MQTTWire", "Models", "OctoBotFormats", "ServiceKit", "CompressNIO", "DequeModule", "Hummingbird",
                 "HummingbirdCore", "HummingbirdWebSocket", "WSCore", "HTTPTypes", "Logging", "CoreMetrics", "NIOConcurrencyHelpers", "NIOCore",
                 "NIOHTTP1", "NIOWebSocket", "NIOHTTPTypes", "NIOHTTPTypesHTTP1", "NIOPosix", "PostgresNIO", "ServiceLifecycle",
@@ -169,7 +170,7 @@ let package = Package(
         ),
         service(
             "AstrolabAdmin", in: "Services/AstrolabAdmin",
-            uses: [
+            uses: ["Rules", 
                 "EventBus", "Messaging", "Models", "AsyncHTTPClient", "NIOCore", "NIOFoundationCompat", "NIOHTTP1", "ArgumentParser", "PostgresNIO",
                 "Logging",
             ]
@@ -207,14 +208,14 @@ let package = Package(
         tests("OctoBotFormatsTests", uses: ["OctoBotFormats", "TestSupport"]),
         tests("ModelsTests", uses: ["Models", "TestSupport", "Logging", "PostgresNIO"]),
         tests("MessagingTests", uses: ["EventBus", "Messaging", "Models", "TestSupport", "Logging", "PostgresNIO", "ServiceLifecycle"]),
-        tests("ServiceKitTests", uses: ["Models", "ServiceKit", "TestSupport", "HummingbirdTesting", "HTTPTypes", "JWTKit", "Logging"]),
+        tests("ServiceKitTests", uses: ["Rules", "Models", "ServiceKit", "TestSupport", "HummingbirdTesting", "HTTPTypes", "JWTKit", "Logging"]),
         tests(
             "AccountsTests",
-            uses: ["Accounts", "EventBus", "Messaging", "Models", "ServiceKit", "TestSupport", "HummingbirdTesting", "HTTPTypes", "JWTKit", "Logging", "PostgresNIO"]
+            uses: ["Rules", "Accounts", "EventBus", "Messaging", "Models", "ServiceKit", "TestSupport", "HummingbirdTesting", "HTTPTypes", "JWTKit", "Logging", "PostgresNIO"]
         ),
         tests(
             "ProfilesTests",
-            uses: [
+            uses: ["Rules", 
                 "Profiles", "EventBus", "Messaging", "Models", "OctoBotFormats", "ServiceKit", "TestSupport", "HummingbirdTesting", "HTTPTypes",
                 "JWTKit", "Logging", "NIOCore", "PostgresNIO",
             ]
@@ -222,21 +223,21 @@ let package = Package(
         tests("WebTests", uses: ["Web", "Models", "ServiceKit", "TestSupport", "HummingbirdTesting", "Logging"]),
         tests(
             "SubscriptionsTests",
-            uses: [
+            uses: ["Rules", 
                 "Subscriptions", "Profiles", "Models", "OctoBotFormats", "ServiceKit", "TestSupport", "HummingbirdTesting", "HTTPTypes", "Logging",
                 "NIOCore", "PostgresNIO",
             ]
         ),
         tests(
             "SignalRelayTests",
-            uses: [
+            uses: ["Rules", 
                 "SignalRelay", "MQTTWire", "Models", "OctoBotFormats", "ServiceKit", "TestSupport", "CompressNIO", "HummingbirdTesting", "HTTPTypes",
                 "Logging", "NIOCore", "NIOPosix", "PostgresNIO", "WSClient",
             ]
         ),
         tests(
             "ModerationTests",
-            uses: [
+            uses: ["Rules", 
                 "Moderation", "Profiles", "AstrolabAdmin", "EventBus", "Messaging", "Models", "ServiceKit", "TestSupport", "AsyncHTTPClient",
                 "HummingbirdTesting", "HTTPTypes", "Logging", "NIOCore", "NIOHTTP1", "PostgresNIO",
             ]

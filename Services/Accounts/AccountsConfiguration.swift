@@ -1,4 +1,5 @@
 import Foundation
+import Rules
 import ServiceKit
 
 /// The accounts service's settings: the shared ones plus signing, hashing and session policy.

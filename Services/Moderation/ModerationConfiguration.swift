@@ -1,3 +1,4 @@
+import Rules
 import ServiceKit
 
 /// The moderation service's settings: the shared ones plus the event stream's pacing.

@@ -1,4 +1,5 @@
 import OctoBotFormats
+import Rules
 import ServiceKit
 
 /// The profiles service's settings: the shared ones plus upload limits and the download cache.

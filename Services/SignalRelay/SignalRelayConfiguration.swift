@@ -1,3 +1,4 @@
+import Rules
 import ServiceKit
 
 /// The relay's settings: the shared ones, the MQTT listener, ingest rate limits and the

@@ -1,4 +1,5 @@
 import Foundation
+import Rules
 import ServiceKit
 
 /// The subscriptions service's settings: the shared ones, the secret download tokens derive

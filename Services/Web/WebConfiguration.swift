@@ -1,4 +1,5 @@
 import Foundation
+import Rules
 import ServiceKit
 
 /// The web service's settings: the shared ones, and where it reaches the public API.

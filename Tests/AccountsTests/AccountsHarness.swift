@@ -6,6 +6,7 @@ import JWTKit
 import Logging
 import Models
 import NIOCore
+import Rules
 import ServiceKit
 import TestSupport
 import Testing

@@ -7,6 +7,7 @@ import Logging
 import Messaging
 import Models
 import PostgresNIO
+import Rules
 import ServiceKit
 import TestSupport
 import Testing

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import JWTKit
 import Models
+import Rules
 import ServiceKit
 import TestSupport
 

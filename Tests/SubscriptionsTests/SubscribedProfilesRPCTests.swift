@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Models
+import Rules
 import ServiceKit
 import TestSupport
 import Testing

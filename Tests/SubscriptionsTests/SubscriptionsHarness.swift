@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 import Models
 import PostgresNIO
+import Rules
 import ServiceKit
 import TestSupport
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+import Rules
 import ServiceKit
 
 /// `POST /v1/auth/register`.
@@ -14,7 +15,7 @@ struct RegisterRequest: JSONRequestBody {
         if let email, let problem = AccountRules.emailProblem(email) { fields.reject("email", problem) }
         if let password, let problem = AccountRules.passwordProblem(password) { fields.reject("password", problem) }
         if let displayName, let problem = AccountRules.displayNameProblem(displayName) { fields.reject("displayName", problem) }
-        self.email = email.map(AccountRules.normalisedEmail) ?? ""
+        self.email = email.map(EmailAddress.normalized) ?? ""
         self.password = password ?? ""
         self.displayName = displayName ?? ""
     }
@@ -26,7 +27,7 @@ struct LoginRequest: JSONRequestBody {
     let password: String
 
     init(fields: inout JSONFields) {
-        email = fields.requiredString("email").map(AccountRules.normalisedEmail) ?? ""
+        email = fields.requiredString("email").map(EmailAddress.normalized) ?? ""
         password = fields.requiredString("password") ?? ""
     }
 }
@@ -45,10 +46,6 @@ enum AccountRules {
     static let minimumPasswordLength = 10
     static let maximumPasswordLength = 1024
     static let maximumDisplayNameLength = 64
-
-    static func normalisedEmail(_ email: String) -> String {
-        email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-    }
 
     /// A deliberately plain check, exactly the `pattern` of `RegisterRequest.email` in
     /// docs/openapi.yaml: printable ASCII, one `@`, a local part of 1–64 characters, a domain with

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Models
+import Rules
 
 /// `astrolab-admin subscriptions …`: subscriptions managed by an operator.
 struct SubscriptionsCommand: AsyncParsableCommand {
@@ -37,17 +38,17 @@ struct GrantCommand: AsyncParsableCommand {
     var publicBaseURL: String?
 
     func validate() throws {
-        guard (1...3660).contains(days) else { throw ValidationError("--days must be 1 to 3660.") }
+        let range = GrantedSubscription.days
+        guard range.contains(days) else { throw ValidationError("--days must be \(range.lowerBound) to \(range.upperBound).") }
         guard StrategyID.isValid(strategy) else { throw ValidationError("--strategy must be a strategy identifier.") }
     }
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        let secret = try downloadTokenSecret ?? environment["DOWNLOAD_TOKEN_SECRET"]
-            ?? environment["DOWNLOAD_TOKEN_SECRET_FILE"].map { try String(contentsOfFile: $0, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) }
+        let environment = EnvironmentReader()
+        let secret = try downloadTokenSecret ?? environment.secret("DOWNLOAD_TOKEN_SECRET")
         guard let secret else { throw ValidationError("Give --download-token-secret or set DOWNLOAD_TOKEN_SECRET(_FILE), as for the subscriptions service.") }
         let tokens = try DownloadTokenIssuer(secret: secret)
-        let email = self.email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let email = EmailAddress.normalized(self.email)
         let (strategy, days) = (self.strategy, self.days)
         let subscription = try await database.withClient { client, logger in
             guard let user = try await PostgresUserRepository(client: client, logger: logger).findCredentials(email: email)?.user else {
@@ -55,11 +56,11 @@ struct GrantCommand: AsyncParsableCommand {
             }
             let now = Date()
             return try await PostgresSubscriptionRepository(client: client, logger: logger, tokens: tokens).grant(
-                userId: user.id, strategyId: strategy, endsAt: now.addingTimeInterval(Double(days) * 86_400), grantedBy: nil, at: now
+                userId: user.id, strategyId: strategy, endsAt: GrantedSubscription.endsAt(afterDays: days, from: now), grantedBy: nil, at: now
             )
         }
         guard let subscription else { throw ValidationError("No strategy \(strategy).") }
-        let base = publicBaseURL ?? environment["PUBLIC_BASE_URL"] ?? "http://localhost:8080"
+        let base = publicBaseURL ?? environment.string("PUBLIC_BASE_URL", default: "http://localhost:8080")
         print("\(email) follows \(strategy) until \(subscription.endsAt.map { $0.formatted(.iso8601) } ?? "-")")
         print("download URL: \(tokens.downloadURL(for: subscription, publicBaseURL: base) ?? "-")")
     }

@@ -1,6 +1,7 @@
 import Foundation
 import ArgumentParser
 import Models
+import Rules
 
 /// `astrolab-admin users …`: account administration.
 struct UsersCommand: AsyncParsableCommand {
@@ -24,7 +25,7 @@ struct PromoteCommand: AsyncParsableCommand {
     var email: String
 
     func run() async throws {
-        let email = self.email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let email = EmailAddress.normalized(self.email)
         let found = try await database.withClient { client, logger in
             try await PostgresUserRepository(client: client, logger: logger).grantAdmin(email: email)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Models
+import Rules
 import ServiceKit
 
 /// `POST /v1/subscriptions/grants` (admins): a subscription with an end date for a user, as
@@ -20,7 +21,7 @@ struct GrantController: Sendable {
             }
             let now = clock.now()
             guard let subscription = try await subscriptions.grant(
-                userId: user.id, strategyId: body.strategyId, endsAt: now.addingTimeInterval(Double(body.days) * 86_400),
+                userId: user.id, strategyId: body.strategyId, endsAt: GrantedSubscription.endsAt(afterDays: body.days, from: now),
                 grantedBy: admin.userId, at: now
             ) else { throw ProblemDetails.notFound("No strategy \(body.strategyId).") }
             return EditedResponse(status: .created, response: SubscriptionResponse(subscription, urls: urls))
@@ -30,18 +31,18 @@ struct GrantController: Sendable {
 
 /// `POST /v1/subscriptions/grants` body: `{email, strategyId, days}`.
 struct GrantRequest: JSONRequestBody {
-    static let maxDays = 3660
     let email: String
     let strategyId: String
     let days: Int
 
     init(fields: inout JSONFields) {
-        email = fields.requiredString("email")?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() ?? ""
+        email = fields.requiredString("email").map(EmailAddress.normalized) ?? ""
         let id = fields.requiredString("strategyId")
         if let id, !StrategyID.isValid(id) { fields.reject("strategyId", "must be a strategy identifier") }
         strategyId = id ?? ""
         let days = fields.requiredInt("days")
-        if let days, !(1...Self.maxDays).contains(days) { fields.reject("days", "must be 1 to \(Self.maxDays)") }
+        let range = GrantedSubscription.days
+        if let days, !range.contains(days) { fields.reject("days", "must be \(range.lowerBound) to \(range.upperBound)") }
         self.days = days ?? 0
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Rules
 
 /// The settings every service reads from its environment. Defaults suit a local run;
 /// the README's configuration table documents each variable.
