@@ -179,7 +179,7 @@ let package = Package(
         // MARK: Benchmarks
         service(
             "MessagingBenchmark", in: "Benchmarks/MessagingBenchmark",
-            uses: ["EventBus", "Messaging", "Models", "ArgumentParser", "Logging", "PostgresNIO", "ServiceLifecycle"]
+            uses: ["EventBus", "Messaging", "Models", "ArgumentParser", "Histogram", "Logging", "PostgresNIO", "ServiceLifecycle"]
         ),
         service(
             "FanoutBenchmark", in: "Benchmarks/FanoutBenchmark",
@@ -188,7 +188,7 @@ let package = Package(
                 "PostgresNIO",
             ]
         ),
-        service("ProfileBenchmark", in: "Benchmarks/ProfileBenchmark", uses: ["OctoBotFormats", "ArgumentParser"]),
+        service("ProfileBenchmark", in: "Benchmarks/ProfileBenchmark", uses: ["OctoBotFormats", "ArgumentParser", "Histogram"]),
 
         // MARK: Tests
         service(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventBus
 import Foundation
+import Histogram
 import Logging
 import Messaging
 import Models
@@ -46,8 +47,8 @@ struct MessagingBenchmark: AsyncParsableCommand {
         }
 
         let latencies = try await outboxLatency(configuration: configuration, logger: logger)
-        print("outbox commit -> consumer commit latency at \(rate) events/s for \(seconds) s (\(latencies.count) events):")
-        print("  p50 \(format(percentile(latencies, 0.50)))  p99 \(format(percentile(latencies, 0.99)))  max \(format(latencies.max() ?? 0))")
+        print("outbox commit -> consumer commit latency at \(rate) events/s for \(seconds) s (\(latencies.totalCount) events):")
+        print("  p50 \(format(latencies.valueAtPercentile(50)))  p99 \(format(latencies.valueAtPercentile(99)))  max \(format(latencies.max))")
     }
 
     /// `inFlight` workers each publish and await their confirm in a loop.
@@ -91,7 +92,7 @@ struct MessagingBenchmark: AsyncParsableCommand {
 
     /// Writes events to the outbox at a steady rate (one transaction each) and measures until a
     /// consumer has committed each one's effect, through the relay, the broker and the inbox.
-    func outboxLatency(configuration: AMQPConfiguration, logger: Logger) async throws -> [Double] {
+    func outboxLatency(configuration: AMQPConfiguration, logger: Logger) async throws -> Histogram<UInt64> {
         let scratch = "benchmark_\(UUID().uuidString.prefix(8).lowercased())"
         let server = try DatabaseURL.configuration(from: databaseURL)
         try await withPostgresClient(server, logger: logger) { client in
@@ -131,7 +132,7 @@ struct MessagingBenchmark: AsyncParsableCommand {
                         try await Outbox.enqueue(message, on: connection, logger: logger)
                     }
                 }
-                while latencies.count < total {
+                while latencies.count < UInt64(total) {
                     try await Task.sleep(for: .milliseconds(50))
                 }
                 await group.triggerGracefulShutdown()
@@ -141,30 +142,24 @@ struct MessagingBenchmark: AsyncParsableCommand {
         try await withPostgresClient(server, logger: logger) { client in
             try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(scratch) WITH (FORCE)"), logger: logger)
         }
-        return latencies.values
+        return latencies.histogram
     }
 
-    func percentile(_ values: [Double], _ p: Double) -> Double {
-        guard !values.isEmpty else { return 0 }
-        let sorted = values.sorted()
-        return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
-    }
-
-    func format(_ seconds: Double) -> String {
-        String(format: "%.1f ms", seconds * 1000)
+    func format(_ microseconds: UInt64) -> String {
+        String(format: "%.1f ms", Double(microseconds) / 1000)
     }
 }
 
-/// Latencies recorded from the consumer's task.
+/// Latencies recorded from the consumer's task, in microseconds (up to ten minutes).
 final class LatencyLog: Sendable {
-    private let storage = Mutex<[Double]>([])
+    private let storage = Mutex(Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three))
 
-    func record(_ value: Double) {
-        storage.withLock { $0.append(value) }
+    func record(_ seconds: Double) {
+        storage.withLock { _ = $0.record(UInt64(max(0, seconds) * 1_000_000)) }
     }
 
-    var count: Int { storage.withLock { $0.count } }
-    var values: [Double] { storage.withLock { $0 } }
+    var count: UInt64 { storage.withLock { $0.totalCount } }
+    var histogram: Histogram<UInt64> { storage.withLock { $0 } }
 }
 
 extension Duration {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Histogram
 import OctoBotFormats
 
 /// Measures profile validation (unzip with limits, JSON and schema checks, credential scan,
@@ -27,18 +28,18 @@ struct ProfileBenchmark: ParsableCommand {
 
     private func measure(_ label: String, zip: [UInt8], iterations: Int) throws {
         _ = try ProfileArchive.validate(zip: zip)  // warm up
-        var samples: [Double] = []
+        // Microseconds, up to a minute.
+        var samples = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
         for _ in 0..<iterations {
             let start = ContinuousClock.now
             _ = try ProfileArchive.validate(zip: zip)
             let elapsed = ContinuousClock.now - start
-            samples.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+            _ = samples.record(UInt64(elapsed.components.seconds) * 1_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000_000))
         }
-        samples.sort()
-        let mean = samples.reduce(0, +) / Double(samples.count)
-        func percentile(_ p: Double) -> Double { samples[min(samples.count - 1, Int(Double(samples.count) * p))] }
+        func ms(_ microseconds: UInt64) -> Double { Double(microseconds) / 1000 }
+        let mean = samples.mean / 1000
         print(String(format: "%@: %d runs, mean %.2f ms, p50 %.2f ms, p99 %.2f ms, max %.2f ms, %.0f MB/s",
-                     label, samples.count, mean, percentile(0.5), percentile(0.99), samples.last ?? 0,
+                     label, samples.totalCount, mean, ms(samples.valueAtPercentile(50)), ms(samples.valueAtPercentile(99)), ms(samples.max),
                      Double(zip.count) / 1e6 / (mean / 1000)))
     }
 
