@@ -62,23 +62,23 @@ final class MQTTFollowerHandler: ChannelInboundHandler {
 
     private func handle(_ packet: MQTTFrames.Frame, context: ChannelHandlerContext) {
         switch packet.type {
-        case MQTTFrames.suback:
+        case PacketType.suback.rawValue:
             var body = packet.body
             _ = body.readInteger(as: UInt16.self)
-            if body.readInteger(as: UInt8.self) == 0x80 { subscribed.fail(MQTTFrames.Refused()) } else { subscribed.succeed() }
-        case MQTTFrames.publish:
+            if body.readInteger(as: UInt8.self) == MQTTPacket.subscriptionFailure { subscribed.fail(MQTTFrames.Refused()) } else { subscribed.succeed() }
+        case PacketType.publish.rawValue:
             var body = packet.body
             guard let topicLength = body.readInteger(as: UInt16.self) else { return }
             body.moveReaderIndex(forwardBy: Int(topicLength))
-            if packet.flags & 0x06 != 0, let packetId = body.readInteger(as: UInt16.self) {
-                acks.writeInteger(UInt8(0x40))
+            if packet.flags & (PublishFlags.qosMask << PublishFlags.qosShift) != 0, let packetId = body.readInteger(as: UInt16.self) {
+                acks.writeInteger(PacketType.puback.header())
                 acks.writeInteger(UInt8(2))
                 acks.writeInteger(packetId)
             }
             let now = monotonicNanoseconds()
             guard let stamp = body.withUnsafeReadableBytes(MessageStamp.read) else { return }
             if received.insert(stamp.index) { tally.received(sentAt: stamp.sentAt, now: now) } else { tally.duplicates += 1 }
-        case MQTTFrames.connack:
+        case PacketType.connack.rawValue:
             var body = packet.body
             if body.readInteger(as: UInt16.self).map({ $0 & 0xFF }) != 0 { subscribed.fail(MQTTFrames.Refused()) }
         default:
@@ -89,11 +89,6 @@ final class MQTTFollowerHandler: ChannelInboundHandler {
 
 /// MQTT's framing, read in place: a type-and-flags byte, a variable-length size, the body.
 enum MQTTFrames {
-    static let connack: UInt8 = 2
-    static let publish: UInt8 = 3
-    static let puback: UInt8 = 4
-    static let suback: UInt8 = 9
-
     struct Frame {
         let type: UInt8
         let flags: UInt8
@@ -110,11 +105,11 @@ enum MQTTFrames {
         var shift = 0
         var offset = 1
         while true {
-            guard offset <= 4, let byte = buffer.getInteger(at: start + offset, as: UInt8.self) else { return nil }
-            length |= Int(byte & 0x7F) << shift
+            guard offset <= RemainingLength.maxBytes, let byte = buffer.getInteger(at: start + offset, as: UInt8.self) else { return nil }
+            length |= Int(byte & RemainingLength.valueMask) << shift
             offset += 1
             shift += 7
-            if byte & 0x80 == 0 { break }
+            if byte & RemainingLength.continuation == 0 { break }
         }
         guard let body = buffer.getSlice(at: start + offset, length: length) else { return nil }
         buffer.moveReaderIndex(forwardBy: offset + length)

@@ -74,9 +74,9 @@ final class MQTTPublisherHandler: ChannelInboundHandler {
         while let frame = MQTTFrames.next(&pending) {
             var body = frame.body
             switch frame.type {
-            case MQTTFrames.connack:
+            case PacketType.connack.rawValue:
                 if body.readInteger(as: UInt16.self).map({ $0 & 0xFF }) == 0 { connected.succeed() } else { connected.fail(MQTTFrames.Refused()) }
-            case MQTTFrames.puback:
+            case PacketType.puback.rawValue:
                 if let id = body.readInteger(as: UInt16.self), let sent = sentAt.removeValue(forKey: id) {
                     _ = acknowledged.record((monotonicNanoseconds() - sent) / 1000)
                 }
