@@ -74,7 +74,7 @@ def imports(path, modules):
                 continue
             file = os.path.join(folder, name)
             for line in open(file, encoding="utf-8"):
-                match = re.match(r"\s*(?:@testable\s+|@_exported\s+|public\s+|internal\s+|package\s+)*import\s+(?:struct\s+|enum\s+|class\s+|func\s+)?(\w+)", line)
+                match = re.match(r"\s*(?:@[\w]+(?:\([^)]*\))?\s+|(?:public|internal|package|private|fileprivate)\s+)*import\s+(?:(?:struct|enum|class|protocol|typealias|func|var|let)\s+)?(\w+)", line)
                 if match and match.group(1) in modules:
                     found.setdefault(match.group(1), os.path.relpath(file, ROOT))
     return found

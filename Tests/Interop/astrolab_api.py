@@ -1,6 +1,8 @@
-"""Astrolab's API as the suites that drive a running installation use it: accounts, and a
-signal strategy published through review. Shared by the interop suite (conftest.py) and the
-fault injection (Tests/Faults/run)."""
+"""Astrolab's API as the suites that drive a running installation use it: accounts, a signal
+strategy published through review, an author's signal and a follower that reconnects as the
+stock bot does. Shared by the interop suite (conftest.py), the fault injection
+(Tests/Faults/run) and the compose test (Tests/Compose/run)."""
+import asyncio
 import time
 import uuid
 
@@ -76,3 +78,50 @@ class Api:
         self.call("POST", f"/v1/strategies/{strategy['id']}/submit", token=author, expect=200)
         self.approve(strategy["id"])
         return strategy["id"]
+
+
+def signal_envelope(strategy, u):
+    """A feed envelope as an author's bot emits it: one `create` order, message id `u`."""
+    order = {"action": "create", "symbol": "BTC/USDT", "side": "buy", "target_amount": "1%", "exchange": "binance",
+             "exchange_type": "spot", "type": "buy_limit", "order_id": u, "quantity": 0.01, "limit_price": 60000.0,
+             "stop_price": None, "additional_orders": None}
+    return {"t": "t", "v": "1.0.0", "u": u, "s": {"identifier": strategy, "version": "1.0.0", "signals": [{"topic": "orders", "content": order}]}}
+
+
+async def follow_as_the_bot(host, port, strategy, device, received, subscribed=lambda: None, disconnected=lambda: None,
+                            stopping=lambda: False):
+    """An MQTT follower as the stock bot is one: client id `CommunityMQTTFeed`, clean session, the
+    device id as user name, `t/<strategy>` at QoS 1, a new connection a second after any end,
+    until `stopping()`. `received(payload)` gets each message; `subscribed()` and
+    `disconnected()` say when the connection starts and stops following."""
+    import gmqtt  # only the suites that follow over MQTT have it
+    from gmqtt.mqtt.constants import MQTTv311
+
+    while not stopping():
+        closed = asyncio.Event()
+        client = gmqtt.Client("CommunityMQTTFeed", clean_session=True)
+        client.set_auth_credentials(device, None)
+        client.set_config({"reconnect_retries": 0})
+
+        def on_message(_client, _topic, payload, _qos, _properties):
+            received(payload)
+            return 0
+
+        def on_disconnect(*_):
+            disconnected()
+            closed.set()
+
+        client.on_message = on_message
+        client.on_subscribe = lambda *_: subscribed()
+        client.on_disconnect = on_disconnect
+        try:
+            await asyncio.wait_for(client.connect(host, port, version=MQTTv311), 10)
+            client.subscribe(f"t/{strategy}", qos=1)
+            await closed.wait()
+        except Exception:  # noqa: BLE001 - the relay or the edge is away: try again, as the bot does
+            pass
+        try:
+            await client.disconnect()
+        except Exception:  # noqa: BLE001
+            pass
+        await asyncio.sleep(1)

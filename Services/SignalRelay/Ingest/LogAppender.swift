@@ -78,19 +78,15 @@ final class LogAppender: Sendable {
     }
 
     private func write(_ batch: [Request], to strategyId: String) async {
-        // The requests still in time, and where each of the batch's is among them.
+        // The requests still in time: those before the first whose deadline passed while it
+        // waited. That one is not written, so none after it is either: a bot's resend would
+        // otherwise land after signals it sent later.
         let now = ContinuousClock.now
-        var live: [Request] = []
-        let positions = batch.map { request -> Int? in
-            guard request.deadline.instant > now else { return nil }
-            defer { live.append(request) }
-            return live.count
-        }
+        let live = Array(batch.prefix { $0.deadline.instant > now })
         let result: Result<[AppendOutcome]?, any Error>
         if let deadline = live.min(by: { $0.deadline.instant < $1.deadline.instant })?.deadline {
             do {
-                let requests = live
-                result = .success(try await deadline.run { [self] in try await commit(requests, to: strategyId) })
+                result = .success(try await deadline.run { [self] in try await commit(live, to: strategyId) })
             } catch {
                 result = .failure(error)
             }
@@ -98,16 +94,20 @@ final class LogAppender: Sendable {
             result = .success(nil)
         }
         var appended: [SignalRecord] = []
-        for (request, position) in zip(batch, positions) {
-            switch (result, position) {
-            case (.success(let outcomes?), let index?):
+        for (index, request) in batch.enumerated() {
+            switch result {
+            case .success(let outcomes?) where index < outcomes.count:
                 if case .appended(let record) = outcomes[index] { appended.append(record) }
                 request.answer(.success(outcomes[index]))
-            case (.failure(let error), _?): request.answer(.failure(error))
+            case .failure(let error) where index < live.count: request.answer(.failure(error))
             default: request.answer(.success(nil))  // not in time: its deadline passed while it waited, or during the statement
             }
         }
-        if let last = appended.last { heads.remember(SignalHead(after: last), of: strategyId) }
+        let allWritten = if case .success(let outcomes?) = result { outcomes.count == batch.count } else { false }
+        if !allWritten {
+            // Something was not written: what waits behind it would be written out of order.
+            for request in waiting.withLock({ $0.updateValue([], forKey: strategyId) ?? [] }) { request.answer(.success(nil)) }
+        }
         for record in appended {
             RelayMetrics.signalIngested()
             fanOut(record)
@@ -116,18 +116,30 @@ final class LogAppender: Sendable {
 
     /// After the head this instance last wrote in one statement; from the locked head, one by
     /// one, otherwise (the first signal, another instance appended since, or a message id
-    /// already logged).
+    /// already logged), back to one statement for the rest once a head is known. The head is
+    /// remembered as soon as a write commits, even for a batch whose callers gave up, and a
+    /// write given up (cancelled at the deadline) starts nothing more, so a later batch cannot
+    /// be overtaken by the rest of an earlier one.
     private func commit(_ requests: [Request], to strategyId: String) async throws -> [AppendOutcome] {
-        if let head = heads.head(of: strategyId),
-            let records = try await SignalLog.append(
-                requests.map { ($0.envelope, $0.receivedAt) }, to: strategyId, after: head, client: database, logger: logger
-            )
-        {
-            return records.map(AppendOutcome.appended)
-        }
         var outcomes: [AppendOutcome] = []
-        for request in requests {
-            outcomes.append(try await SignalLog.append(request.envelope, to: strategyId, at: request.receivedAt, client: database, logger: logger))
+        var rest = requests[...]
+        while !rest.isEmpty {
+            try Task.checkCancellation()
+            if let head = heads.head(of: strategyId),
+                let records = try await SignalLog.append(rest.map { ($0.envelope, $0.receivedAt) }, to: strategyId, after: head, client: database, logger: logger)
+            {
+                if let last = records.last { heads.remember(SignalHead(after: last), of: strategyId) }
+                return outcomes + records.map(AppendOutcome.appended)
+            }
+            guard let request = rest.popFirst() else { break }
+            try Task.checkCancellation()
+            let outcome = try await SignalLog.append(request.envelope, to: strategyId, at: request.receivedAt, client: database, logger: logger)
+            if case .appended(let record) = outcome {
+                heads.remember(SignalHead(after: record), of: strategyId)
+            } else {
+                heads.forget(strategyId)  // a retry or a conflict: the head is wherever it is; the next write locks it
+            }
+            outcomes.append(outcome)
         }
         return outcomes
     }
@@ -142,6 +154,10 @@ final class AppendedHeads: Sendable {
 
     func head(of strategyId: String) -> SignalHead? {
         heads.withLock { $0[strategyId] }
+    }
+
+    func forget(_ strategyId: String) {
+        _ = heads.withLock { $0.removeValue(forKey: strategyId) }
     }
 
     func remember(_ head: SignalHead, of strategyId: String) {

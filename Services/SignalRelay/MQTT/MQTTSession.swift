@@ -38,6 +38,7 @@ final class MQTTSession: Sendable {
     /// read after the first: authorship does not change (a take-down stops followers, not this).
     private let authored = Mutex<Set<String>>([])
     private let closed = Mutex(false)
+    private let acknowledgements = OrderedAcknowledgements()
 
     init(context: Context, channel: NIOAsyncChannel<MQTTPacket, MQTTPacket>, link: MQTTFollowerLink) {
         self.context = context
@@ -167,6 +168,7 @@ final class MQTTSession: Sendable {
     /// PUBLISH `t/<strategy>` from a device of the strategy's author is a signal (JSON, or
     /// zlib-compressed JSON as 0.4 bots send); from anyone else it ends the connection.
     private func ingest(_ publish: MQTTPacket.Publish, from current: Identity) async -> Bool {
+        let deadline = context.ingest.deadline()
         guard publish.qos < 2, publish.topic.hasPrefix("t/") else { return false }
         let strategyId = String(publish.topic.dropFirst(2))
         guard StrategyID.isValid(strategyId), await authors(strategyId, current) else { return false }
@@ -176,16 +178,19 @@ final class MQTTSession: Sendable {
             guard let inflated = try? buffer.decompress(with: .zlib(), maxSize: SignalIngestController.maxBodyBytes) else { return false }
             payload = Array(inflated.readableBytesView)
         }
+        // QoS 1: a place in line for its PUBACK, which must follow those of earlier PUBLISHes.
+        let acknowledgement = publish.packetId.map { (packetId: $0, place: acknowledgements.reserve()) }
         switch await context.ingest.admit(payload, strategyId: strategyId) {
         case .refused(let outcome):
             if case .unavailable = outcome { return false }
             context.logger.info("MQTT signal refused", metadata: ["strategy": "\(strategyId)", "device": "\(current.device.id)"])
-            return publish.packetId.map { enqueue(.puback(packetId: $0)) } ?? true
+            acknowledge(acknowledgement)
+            return !closed.withLock { $0 }
         case .accepted(let envelope):
             // Not awaited: the next PUBLISH is read while this one is written, so an author's
-            // signals share commits; answers come in order (`LogAppender`).
+            // signals share commits.
             let logger = context.logger
-            context.ingest.append(envelope, to: strategyId, by: context.ingest.deadline()) { [weak self] result in
+            context.ingest.append(envelope, to: strategyId, by: deadline) { [weak self] result in
                 switch result {
                 case .success(.appended), .success(.duplicate): break
                 case .success(.conflict), .success(.rateLimited), .success(.rejected):
@@ -199,10 +204,16 @@ final class MQTTSession: Sendable {
                     self?.close()
                     return
                 }
-                if let packetId = publish.packetId { _ = self?.enqueue(.puback(packetId: packetId)) }
+                self?.acknowledge(acknowledgement)
             }
             return true
         }
+    }
+
+    /// Sends the PUBACK of a QoS 1 PUBLISH once every earlier one has been sent.
+    private func acknowledge(_ acknowledgement: (packetId: UInt16, place: Int)?) {
+        guard let acknowledgement else { return }
+        acknowledgements.answer(acknowledgement.place, packetId: acknowledgement.packetId) { link.control(.puback(packetId: $0)) }
     }
 
     /// Whether the connection's device belongs to the author of signal strategy `strategyId`.

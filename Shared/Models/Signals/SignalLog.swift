@@ -121,7 +121,9 @@ public enum SignalLog {
                 ), queued AS (
                     INSERT INTO outbox (message_id, exchange, routing_key, type, body)
                     SELECT m.message_id, \(ExchangeNames.signals), \(strategyId), \(recordType), m.body
-                    FROM moved, unnest(\(messages.map(\.messageId))::text[], \(bytes(messages.map(\.body)))::bytea[]) AS m(message_id, body)
+                    FROM moved, unnest(\(messages.map(\.messageId))::text[], \(bytes(messages.map(\.body)))::bytea[])
+                        WITH ORDINALITY AS m(message_id, body, position)
+                    ORDER BY m.position  -- outbox ids, the order the relay publishes in, follow seq
                 )
                 SELECT count(*) FROM appended
                 """,
