@@ -14,8 +14,9 @@ import Synchronization
 /// Every request is answered once, in order, by its deadline: a request whose deadline passed
 /// while it waited is answered `unavailable` without being written, and a statement that does
 /// not finish by the earliest deadline of its batch answers them all `unavailable` (it may
-/// still commit; a retry with the same `u` then gets the record). Once a batch is answered, its
-/// records go to this instance's followers, in log order.
+/// still commit; a retry with the same `u` then gets the record). Whatever was queued behind a
+/// request that was not written is answered `unavailable` too, never written after it. Once a
+/// batch is answered, its records go to this instance's followers, in log order.
 final class LogAppender: Sendable {
     /// What became of one request: an append outcome, nothing in time (`nil`), or a failure.
     typealias Answer = @Sendable (Result<AppendOutcome?, any Error>) -> Void
