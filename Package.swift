@@ -130,22 +130,22 @@ let package = Package(
         ),
         service(
             "Profiles", in: "Services/Profiles",
-            uses: ["Rules", 
-                "EventBus", "Messaging", "Models", "OctoBotFormats", "ServiceKit", "Hummingbird", "HTTPTypes", "Logging", "NIOCore", "NIOPosix",
+            uses: [
+                "Rules", "EventBus", "Messaging", "Models", "OctoBotFormats", "ServiceKit", "Hummingbird", "HTTPTypes", "Logging", "NIOCore", "NIOPosix",
                 "PostgresNIO",
             ]
         ),
         service(
             "Moderation", in: "Services/Moderation",
-            uses: ["Rules", 
-                "EventBus", "Messaging", "Models", "OctoBotFormats", "ServiceKit", "Hummingbird", "HTTPTypes", "Logging", "NIOCore", "PostgresNIO",
+            uses: [
+                "Rules", "EventBus", "Messaging", "Models", "OctoBotFormats", "ServiceKit", "Hummingbird", "HTTPTypes", "Logging", "NIOCore", "PostgresNIO",
                 "ServiceLifecycle",
             ]
         ),
         service(
             "Web", in: "Services/Web",
-            uses: ["Rules", 
-                "Models", "ServiceKit", "Hummingbird", "Mustache", "MultipartKit", "AsyncHTTPClient", "Crypto", "Logging", "NIOFoundationCompat",
+            uses: [
+                "Rules", "Models", "ServiceKit", "Hummingbird", "Mustache", "MultipartKit", "AsyncHTTPClient", "Crypto", "Logging", "NIOFoundationCompat",
                 "WSClient",
             ],
             // Templates and assets are compiled into the binary: one file to deploy, as every service.
@@ -162,16 +162,16 @@ let package = Package(
         ),
         service(
             "SignalRelay", in: "Services/SignalRelay",
-            uses: ["Rules", 
-                "EventBus", "Messaging", "MQTTWire", "Models", "OctoBotFormats", "ServiceKit", "CompressNIO", "DequeModule", "Hummingbird",
+            uses: [
+                "Rules", "EventBus", "Messaging", "MQTTWire", "Models", "OctoBotFormats", "ServiceKit", "CompressNIO", "DequeModule", "Hummingbird",
                 "HummingbirdCore", "HummingbirdWebSocket", "WSCore", "HTTPTypes", "Logging", "CoreMetrics", "NIOConcurrencyHelpers", "NIOCore",
                 "NIOHTTP1", "NIOWebSocket", "NIOHTTPTypes", "NIOHTTPTypesHTTP1", "NIOPosix", "PostgresNIO", "ServiceLifecycle",
             ]
         ),
         service(
             "AstrolabAdmin", in: "Services/AstrolabAdmin",
-            uses: ["Rules", 
-                "EventBus", "Messaging", "Models", "AsyncHTTPClient", "NIOCore", "NIOFoundationCompat", "NIOHTTP1", "ArgumentParser", "PostgresNIO",
+            uses: [
+                "Rules", "EventBus", "Messaging", "Models", "AsyncHTTPClient", "NIOCore", "NIOFoundationCompat", "NIOHTTP1", "ArgumentParser", "PostgresNIO",
                 "Logging",
             ]
         ),
@@ -215,30 +215,30 @@ let package = Package(
         ),
         tests(
             "ProfilesTests",
-            uses: ["Rules", 
-                "Profiles", "EventBus", "Messaging", "Models", "OctoBotFormats", "ServiceKit", "TestSupport", "HummingbirdTesting", "HTTPTypes",
+            uses: [
+                "Rules", "Profiles", "EventBus", "Messaging", "Models", "OctoBotFormats", "ServiceKit", "TestSupport", "HummingbirdTesting", "HTTPTypes",
                 "JWTKit", "Logging", "NIOCore", "PostgresNIO",
             ]
         ),
         tests("WebTests", uses: ["Web", "Models", "ServiceKit", "TestSupport", "HummingbirdTesting", "Logging"]),
         tests(
             "SubscriptionsTests",
-            uses: ["Rules", 
-                "Subscriptions", "Profiles", "Models", "OctoBotFormats", "ServiceKit", "TestSupport", "HummingbirdTesting", "HTTPTypes", "Logging",
+            uses: [
+                "Rules", "Subscriptions", "Profiles", "Models", "OctoBotFormats", "ServiceKit", "TestSupport", "HummingbirdTesting", "HTTPTypes", "Logging",
                 "NIOCore", "PostgresNIO",
             ]
         ),
         tests(
             "SignalRelayTests",
-            uses: ["Rules", 
-                "SignalRelay", "MQTTWire", "Models", "OctoBotFormats", "ServiceKit", "TestSupport", "CompressNIO", "HummingbirdTesting", "HTTPTypes",
+            uses: [
+                "Rules", "SignalRelay", "MQTTWire", "Models", "OctoBotFormats", "ServiceKit", "TestSupport", "CompressNIO", "HummingbirdTesting", "HTTPTypes",
                 "Logging", "NIOCore", "NIOPosix", "PostgresNIO", "WSClient",
             ]
         ),
         tests(
             "ModerationTests",
-            uses: ["Rules", 
-                "Moderation", "Profiles", "AstrolabAdmin", "EventBus", "Messaging", "Models", "ServiceKit", "TestSupport", "AsyncHTTPClient",
+            uses: [
+                "Rules", "Moderation", "Profiles", "AstrolabAdmin", "EventBus", "Messaging", "Models", "ServiceKit", "TestSupport", "AsyncHTTPClient",
                 "HummingbirdTesting", "HTTPTypes", "Logging", "NIOCore", "NIOHTTP1", "PostgresNIO",
             ]
         ),

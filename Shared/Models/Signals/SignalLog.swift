@@ -120,9 +120,11 @@ public enum SignalLog {
                     RETURNING strategy_id
                 ), queued AS (
                     INSERT INTO outbox (message_id, exchange, routing_key, type, body)
-                    SELECT m.message_id, \(ExchangeNames.signals), \(strategyId), \(recordType), m.body
-                    FROM moved, unnest(\(messages.map(\.messageId))::text[], \(bytes(messages.map(\.body)))::bytea[])
-                        WITH ORDINALITY AS m(message_id, body, position)
+                    SELECT m.message_id, m.exchange, m.routing_key, NULLIF(m.type, ''), m.body  -- "" stands for a message without a type
+                    FROM moved, unnest(
+                        \(messages.map(\.messageId))::text[], \(messages.map(\.exchange))::text[], \(messages.map(\.routingKey))::text[],
+                        \(messages.map { $0.type ?? "" })::text[], \(bytes(messages.map(\.body)))::bytea[]
+                    ) WITH ORDINALITY AS m(message_id, exchange, routing_key, type, body, position)
                     ORDER BY m.position  -- outbox ids, the order the relay publishes in, follow seq
                 )
                 SELECT count(*) FROM appended
