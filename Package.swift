@@ -110,14 +110,22 @@ let package = Package(
         library("Rules", in: "Shared/Rules", uses: []),
         library("OctoBotFormats", in: "Shared/OctoBotFormats", uses: ["ZIPFoundation"]),
         library("MQTTWire", in: "Shared/MQTTWire", uses: ["NIOCore"]),
+        library("Schema", in: "Shared/Schema", uses: ["Crypto", "Logging", "PostgresNIO"]),
         library("Models", in: "Shared/Models", uses: ["OctoBotFormats", "PostgresNIO", "Crypto", "Logging"]),
+        // Each store holds one owning service's tables: its repositories and state machines. Only its
+        // owner (and the CLI, benchmarks and tests) may use it; everyone else reads through Models' `Reads`.
+        library("AccountsStore", in: "Shared/Stores/AccountsStore", uses: ["Models", "Logging", "PostgresNIO"]),
+        library("StrategyStore", in: "Shared/Stores/StrategyStore", uses: ["Models", "OctoBotFormats", "Logging", "PostgresNIO"]),
+        library("ModerationStore", in: "Shared/Stores/ModerationStore", uses: ["Models", "Logging", "PostgresNIO"]),
+        library("SubscriptionStore", in: "Shared/Stores/SubscriptionStore", uses: ["Models", "Logging", "PostgresNIO"]),
+        library("SignalStore", in: "Shared/Stores/SignalStore", uses: ["Models", "OctoBotFormats", "Logging", "NIOCore", "PostgresNIO"]),
         .systemLibrary(name: "Clibrabbitmq", path: "Shared/Clibrabbitmq", pkgConfig: "librabbitmq", providers: [.apt(["librabbitmq-dev"])]),
         .target(name: "CRabbitMQ", dependencies: ["Clibrabbitmq"], path: "Shared/CRabbitMQ"),
         library("Messaging", in: "Shared/Messaging", uses: ["CRabbitMQ", "DequeModule", "Logging", "Metrics", "ServiceLifecycle"]),
         library("EventBus", in: "Shared/EventBus", uses: ["Messaging", "Models", "Logging", "PostgresNIO", "ServiceLifecycle"]),
         library(
             "ServiceKit", in: "Shared/ServiceKit",
-            uses: [
+            uses: ["Schema", 
                 "EventBus", "Rules", "Messaging", "Models", "Hummingbird", "HummingbirdCore", "HummingbirdAuth", "JWTKit", "Crypto", "PostgresNIO",
                 "Logging", "Metrics", "Prometheus", "ServiceLifecycle", "AsyncHTTPClient", "NIOFoundationCompat", "NIOHTTP1",
             ]
@@ -126,18 +134,18 @@ let package = Package(
         // MARK: Services
         service(
             "Accounts", in: "Services/Accounts",
-            uses: ["Models", "Rules", "ServiceKit", "Hummingbird", "HummingbirdAuth", "HummingbirdBcrypt", "JWTKit", "Crypto", "NIOPosix"]
+            uses: ["AccountsStore", "Models", "Rules", "ServiceKit", "Hummingbird", "HummingbirdAuth", "HummingbirdBcrypt", "JWTKit", "Crypto", "NIOPosix"]
         ),
         service(
             "Profiles", in: "Services/Profiles",
-            uses: [
+            uses: ["StrategyStore", 
                 "Rules", "EventBus", "Messaging", "Models", "OctoBotFormats", "ServiceKit", "Hummingbird", "HTTPTypes", "Logging", "NIOCore", "NIOPosix",
                 "PostgresNIO",
             ]
         ),
         service(
             "Moderation", in: "Services/Moderation",
-            uses: [
+            uses: ["ModerationStore", 
                 "Rules", "EventBus", "Messaging", "Models", "OctoBotFormats", "ServiceKit", "Hummingbird", "HTTPTypes", "Logging", "NIOCore", "PostgresNIO",
                 "ServiceLifecycle",
             ]
@@ -158,11 +166,11 @@ let package = Package(
         ),
         service(
             "Subscriptions", in: "Services/Subscriptions",
-            uses: ["Rules", "EventBus", "Messaging", "Models", "ServiceKit", "Hummingbird", "Logging", "PostgresNIO", "ServiceLifecycle"]
+            uses: ["SubscriptionStore", "Rules", "EventBus", "Messaging", "Models", "ServiceKit", "Hummingbird", "Logging", "PostgresNIO", "ServiceLifecycle"]
         ),
         service(
             "SignalRelay", in: "Services/SignalRelay",
-            uses: [
+            uses: ["SignalStore", 
                 "Rules", "EventBus", "Messaging", "MQTTWire", "Models", "OctoBotFormats", "ServiceKit", "CompressNIO", "DequeModule", "Hummingbird",
                 "HummingbirdCore", "HummingbirdWebSocket", "WSCore", "HTTPTypes", "Logging", "CoreMetrics", "NIOConcurrencyHelpers", "NIOCore",
                 "NIOHTTP1", "NIOWebSocket", "NIOHTTPTypes", "NIOHTTPTypesHTTP1", "NIOPosix", "PostgresNIO", "ServiceLifecycle",
@@ -170,7 +178,7 @@ let package = Package(
         ),
         service(
             "AstrolabAdmin", in: "Services/AstrolabAdmin",
-            uses: [
+            uses: ["Schema", "SubscriptionStore", "SignalStore", "AccountsStore", 
                 "Rules", "EventBus", "Messaging", "Models", "AsyncHTTPClient", "NIOCore", "NIOFoundationCompat", "NIOHTTP1", "ArgumentParser", "PostgresNIO",
                 "Logging",
             ]
@@ -179,11 +187,11 @@ let package = Package(
         // MARK: Benchmarks
         service(
             "MessagingBenchmark", in: "Benchmarks/MessagingBenchmark",
-            uses: ["EventBus", "Messaging", "Models", "ArgumentParser", "Histogram", "Logging", "PostgresNIO", "ServiceLifecycle"]
+            uses: ["Schema", "EventBus", "Messaging", "Models", "ArgumentParser", "Histogram", "Logging", "PostgresNIO", "ServiceLifecycle"]
         ),
         service(
             "FanoutBenchmark", in: "Benchmarks/FanoutBenchmark",
-            uses: [
+            uses: ["SubscriptionStore", "StrategyStore", "AccountsStore", 
                 "Models", "MQTTWire", "OctoBotFormats", "ArgumentParser", "Histogram", "Logging", "NIOCore", "NIOHTTP1", "NIOPosix", "NIOWebSocket",
                 "PostgresNIO",
             ]
@@ -200,22 +208,22 @@ let package = Package(
         ),
         library(
             "TestSupport", in: "Tests/TestSupport",
-            uses: [
+            uses: ["Schema", "StrategyStore", "AccountsStore", 
                 "Models", "ServiceKit", "JWTKit", "ZIPFoundation", "HummingbirdTesting", "HTTPTypes", "NIOCore", "PostgresNIO", "Logging",
                 "ServiceLifecycle",
             ]
         ),
         tests("OctoBotFormatsTests", uses: ["OctoBotFormats", "TestSupport"]),
-        tests("ModelsTests", uses: ["Models", "TestSupport", "Logging", "PostgresNIO"]),
+        tests("ModelsTests", uses: ["Schema", "AccountsStore", "Models", "TestSupport", "Logging", "PostgresNIO"]),
         tests("MessagingTests", uses: ["EventBus", "Messaging", "Models", "TestSupport", "Logging", "PostgresNIO", "ServiceLifecycle"]),
         tests("ServiceKitTests", uses: ["Rules", "Models", "ServiceKit", "TestSupport", "HummingbirdTesting", "HTTPTypes", "JWTKit", "Logging"]),
         tests(
             "AccountsTests",
-            uses: ["Rules", "Accounts", "EventBus", "Messaging", "Models", "ServiceKit", "TestSupport", "HummingbirdTesting", "HTTPTypes", "JWTKit", "Logging", "PostgresNIO"]
+            uses: ["AccountsStore", "Rules", "Accounts", "EventBus", "Messaging", "Models", "ServiceKit", "TestSupport", "HummingbirdTesting", "HTTPTypes", "JWTKit", "Logging", "PostgresNIO"]
         ),
         tests(
             "ProfilesTests",
-            uses: [
+            uses: ["StrategyStore", 
                 "Rules", "Profiles", "EventBus", "Messaging", "Models", "OctoBotFormats", "ServiceKit", "TestSupport", "HummingbirdTesting", "HTTPTypes",
                 "JWTKit", "Logging", "NIOCore", "PostgresNIO",
             ]
@@ -223,21 +231,21 @@ let package = Package(
         tests("WebTests", uses: ["Web", "Models", "ServiceKit", "TestSupport", "HummingbirdTesting", "Logging"]),
         tests(
             "SubscriptionsTests",
-            uses: [
+            uses: ["AccountsStore", "SubscriptionStore", 
                 "Rules", "Subscriptions", "Profiles", "Models", "OctoBotFormats", "ServiceKit", "TestSupport", "HummingbirdTesting", "HTTPTypes", "Logging",
                 "NIOCore", "PostgresNIO",
             ]
         ),
         tests(
             "SignalRelayTests",
-            uses: [
+            uses: ["SubscriptionStore", "StrategyStore", "AccountsStore", "SignalStore", 
                 "Rules", "SignalRelay", "MQTTWire", "Models", "OctoBotFormats", "ServiceKit", "TestSupport", "CompressNIO", "HummingbirdTesting", "HTTPTypes",
                 "Logging", "NIOCore", "NIOPosix", "PostgresNIO", "WSClient",
             ]
         ),
         tests(
             "ModerationTests",
-            uses: [
+            uses: ["StrategyStore", "ModerationStore", 
                 "Rules", "Moderation", "Profiles", "AstrolabAdmin", "EventBus", "Messaging", "Models", "ServiceKit", "TestSupport", "AsyncHTTPClient",
                 "HummingbirdTesting", "HTTPTypes", "Logging", "NIOCore", "NIOHTTP1", "PostgresNIO",
             ]

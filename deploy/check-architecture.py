@@ -9,8 +9,9 @@ files. It fails on:
 - a dependency on one of this package's modules that the table does not allow;
 - an import of one of this package's modules that the target does not list in Package.swift;
 - whatever the table says, an edge of a forbidden kind: a service or tool using a service or a
-  tool, a library using a service, a tool or a test, or Messaging, MQTTWire or OctoBotFormats
-  using Models.
+  tool, a library using a service, a tool, a test or a store, a store using another store, a
+  service using a store it does not own (kind `store of <Service>`), or Messaging, MQTTWire or
+  OctoBotFormats using Models.
 
 `--self-test` adds forbidden edges to the real graph and fails unless each one is reported, so
 the check is known to bite.
@@ -24,13 +25,16 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-KINDS = {"library", "service", "tool", "test"}
+KINDS = {"library", "store", "service", "tool", "test"}
 # (user kind, used kind) pairs that no table may allow.
 FORBIDDEN_KINDS = {
     ("service", "service"), ("service", "tool"), ("service", "test"),
     ("tool", "service"), ("tool", "tool"), ("tool", "test"),
-    ("library", "service"), ("library", "tool"), ("library", "test"),
+    ("library", "service"), ("library", "tool"), ("library", "test"), ("library", "store"),
+    ("store", "service"), ("store", "tool"), ("store", "test"), ("store", "store"),
 }
+# Each store's owning service, from the table.
+OWNERS = {}
 # Modules that must stay free of the domain.
 DOMAIN_FREE = {"Messaging", "MQTTWire", "OctoBotFormats"}
 
@@ -44,9 +48,13 @@ def read_table():
     for line in match.group(1).strip().splitlines()[2:]:
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
         module, kind, uses = cells[0], cells[1], cells[2]
-        if kind not in KINDS:
+        # A store's kind names its owner: "store of Accounts".
+        kind, _, owner = kind.partition(" of ")
+        if kind not in KINDS or bool(owner) != (kind == "store"):
             sys.exit(f"check-architecture: {module}: unknown kind {kind!r}")
         table[module] = (kind, {name.strip() for name in uses.split(",") if name.strip()})
+        if owner:
+            OWNERS[module] = owner
     return table
 
 
@@ -92,6 +100,8 @@ def problems(table, targets, imported):
                 found.append(f"{name}: the table lets it use {used}, which is not a module")
             elif (kind, table[used][0]) in FORBIDDEN_KINDS:
                 found.append(f"{name} ({kind}) may never use {used} ({table[used][0]})")
+            elif kind == "service" and used in OWNERS and OWNERS[used] != name:
+                found.append(f"{name} may never use {used}: it holds {OWNERS[used]}'s tables")
             if name in DOMAIN_FREE and used == "Models":
                 found.append(f"{name} must not use the domain (Models)")
         if name not in targets:
@@ -126,6 +136,9 @@ def self_test(table, targets, imported):
         ("Messaging", "Models", "Messaging using the domain"),
         ("Models", "ServiceKit", "a library using a module the table does not allow"),
         ("ServiceKit", "Accounts", "a library using a service"),
+        ("SignalRelay", "StrategyStore", "a service using another service's tables"),
+        ("ServiceKit", "AccountsStore", "a library using a store"),
+        ("SignalStore", "StrategyStore", "a store using another store"),
     ]
     for user, used, what in cases:
         path, uses = targets[user]

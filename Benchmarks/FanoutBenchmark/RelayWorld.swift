@@ -1,7 +1,10 @@
+import AccountsStore
 import Foundation
 import Logging
 import Models
 import PostgresNIO
+import StrategyStore
+import SubscriptionStore
 
 /// What a run against the relay needs, made straight in the installation's database: an author
 /// with a published signal strategy (and a silent one for idle followers) and the MQTT device

@@ -6,6 +6,7 @@ import Logging
 import Messaging
 import Models
 import PostgresNIO
+import Schema
 import ServiceLifecycle
 import Synchronization
 

@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import Models
+import ModerationStore
 import ServiceKit
 
 /// Builds the moderation application; `main` runs it, tests drive it with HummingbirdTesting.

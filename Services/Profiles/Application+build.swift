@@ -4,6 +4,7 @@ import Messaging
 import Models
 import NIOPosix
 import ServiceKit
+import StrategyStore
 
 /// Builds the profiles application; `main` runs it, tests drive it with HummingbirdTesting.
 func buildApplication(

@@ -23,7 +23,7 @@ func buildApplication(
     let log = runtime.logger
     let verificationKeys = try await runtime.makeVerificationKeys()
     let router = runtime.makeRouter(verificationKeys: verificationKeys, clock: clock)
-    let strategies = PostgresStrategyRepository(client: database, logger: log)
+    let strategies = PostgresStrategyDirectory(client: database, logger: log)
     let hub = RelayHub(broker: runtime.broker, database: database, logger: log)
     // Appends have connections of their own, on a thread of their own: an author's signal must
     // not wait for a connection behind follower replays, nor for a turn on event loops busy

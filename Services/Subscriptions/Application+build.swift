@@ -2,6 +2,7 @@ import Hummingbird
 import Logging
 import Models
 import ServiceKit
+import SubscriptionStore
 
 /// Builds the subscriptions application; `main` runs it, tests drive it with HummingbirdTesting.
 func buildApplication(
@@ -17,7 +18,7 @@ func buildApplication(
     let urls = DownloadURLs(publicBaseURL: configuration.service.publicBaseURL, tokens: tokens)
     SubscriptionController(subscriptions: subscriptions, urls: urls, clock: clock).addRoutes(to: router.group("v1/subscriptions"))
     GrantController(
-        subscriptions: subscriptions, users: PostgresUserRepository(client: runtime.database, logger: runtime.logger), urls: urls, clock: clock
+        subscriptions: subscriptions, users: PostgresUserDirectory(client: runtime.database, logger: runtime.logger), urls: urls, clock: clock
     ).addRoutes(to: router.group("v1/subscriptions/grants"))
     SubscribedProfilesRPC(subscriptions: subscriptions, urls: urls, clock: clock)
         .addRoutes(to: runtime.communityGroup(CommunityAPI.restPrefix + "/rpc", on: router))

@@ -1,3 +1,4 @@
+import AccountsStore
 import Foundation
 import HTTPTypes
 import HummingbirdTesting

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Models
 import PostgresNIO
+import Schema
 import TestSupport
 import Testing
 

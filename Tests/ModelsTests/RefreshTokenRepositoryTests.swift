@@ -1,3 +1,4 @@
+import AccountsStore
 import Foundation
 import Logging
 import Models

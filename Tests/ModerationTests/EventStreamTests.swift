@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Models
+import ModerationStore
 import NIOCore
 import NIOHTTP1
 import PostgresNIO

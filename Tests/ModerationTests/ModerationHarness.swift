@@ -3,9 +3,11 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Models
+import ModerationStore
 import PostgresNIO
 import Rules
 import ServiceKit
+import StrategyStore
 import TestSupport
 import Testing
 

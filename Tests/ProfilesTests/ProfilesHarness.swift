@@ -9,6 +9,7 @@ import Models
 import PostgresNIO
 import Rules
 import ServiceKit
+import StrategyStore
 import TestSupport
 import Testing
 

@@ -2,6 +2,7 @@ import Foundation
 import Models
 import PostgresNIO
 import ServiceKit
+import SignalStore
 import Synchronization
 import TestSupport
 import Testing

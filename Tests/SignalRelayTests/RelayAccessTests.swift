@@ -1,10 +1,12 @@
-import MQTTWire
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import MQTTWire
 import Models
 import NIOCore
 import PostgresNIO
+import SignalStore
+import SubscriptionStore
 import Synchronization
 import TestSupport
 import Testing

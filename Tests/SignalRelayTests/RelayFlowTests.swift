@@ -6,6 +6,7 @@ import Models
 import NIOCore
 import OctoBotFormats
 import PostgresNIO
+import SignalStore
 import Synchronization
 import TestSupport
 import Testing

@@ -1,3 +1,4 @@
+import AccountsStore
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -6,6 +7,8 @@ import Models
 import PostgresNIO
 import Rules
 import ServiceKit
+import StrategyStore
+import SubscriptionStore
 import Synchronization
 import TestSupport
 import Testing

@@ -1,3 +1,4 @@
+import AccountsStore
 import CompressNIO
 import Foundation
 import HTTPTypes

@@ -6,6 +6,7 @@ import Models
 import PostgresNIO
 import Rules
 import ServiceKit
+import SubscriptionStore
 import TestSupport
 import Testing
 

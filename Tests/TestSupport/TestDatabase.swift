@@ -2,6 +2,8 @@ import Foundation
 import Logging
 import Models
 import PostgresNIO
+import Schema
+import StrategyStore
 
 /// A database of its own for one test, created in the throw-away server `./deploy/test` starts.
 public struct TestDatabase: Sendable {

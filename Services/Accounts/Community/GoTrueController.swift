@@ -1,3 +1,4 @@
+import AccountsStore
 import Foundation
 import Hummingbird
 import Models

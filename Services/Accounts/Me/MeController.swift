@@ -1,3 +1,4 @@
+import AccountsStore
 import Hummingbird
 import Models
 import ServiceKit

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Models
+import Schema
 
 /// `astrolab-admin migrate`: brings the database schema up to this build's version.
 struct MigrateCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Models
+import SignalStore
 
 /// `astrolab-admin signals …`: the signal log.
 struct SignalsCommand: AsyncParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Models
 import Rules
+import SubscriptionStore
 
 /// `astrolab-admin subscriptions …`: subscriptions managed by an operator.
 struct SubscriptionsCommand: AsyncParsableCommand {
@@ -51,7 +52,7 @@ struct GrantCommand: AsyncParsableCommand {
         let email = EmailAddress.normalized(self.email)
         let (strategy, days) = (self.strategy, self.days)
         let subscription = try await database.withClient { client, logger in
-            guard let user = try await PostgresUserRepository(client: client, logger: logger).findCredentials(email: email)?.user else {
+            guard let user = try await PostgresUserDirectory(client: client, logger: logger).find(email: email) else {
                 throw ValidationError("No account has the email \(email).")
             }
             let now = Date()

@@ -1,5 +1,6 @@
-import Foundation
+import AccountsStore
 import ArgumentParser
+import Foundation
 import Models
 import Rules
 

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Models
+import ModerationStore
 import ServiceKit
 
 /// `/v1/moderation/cases`: admins list cases, read their checks, approve or reject.

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import Models
+import ModerationStore
 import NIOCore
 import PostgresNIO
 import ServiceKit

@@ -2,6 +2,7 @@ import EventBus
 import Logging
 import Messaging
 import Models
+import ModerationStore
 import PostgresNIO
 
 /// Opens a review case for each submission the profiles service announces, with the automated

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Models
+import ModerationStore
 import ServiceKit
 
 /// `POST /v1/moderation/strategies/{id}/take-down`: an admin removes a published strategy.

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Models
 import ServiceKit
+import StrategyStore
 
 /// `GET /v1/catalog`: published strategies, searched, filtered, sorted and paginated.
 struct CatalogController: Sendable {

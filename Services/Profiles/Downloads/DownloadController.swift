@@ -5,6 +5,7 @@ import Models
 import OctoBotFormats
 import PostgresNIO
 import ServiceKit
+import StrategyStore
 
 /// `GET /d/{token}/{slug}.zip`: what a subscriber's bot imports, with no login (OCTOBOT.md §1:
 /// the bot sends a plain GET). The token is checked against the subscriptions service's grants

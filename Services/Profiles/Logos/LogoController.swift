@@ -4,6 +4,7 @@ import Hummingbird
 import Models
 import NIOCore
 import ServiceKit
+import StrategyStore
 
 /// `/v1/strategies/{id}/logo`: PNG, JPEG or WebP, at most 512 KiB, checked from the bytes.
 struct LogoController: Sendable {

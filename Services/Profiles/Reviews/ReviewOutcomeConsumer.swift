@@ -3,6 +3,7 @@ import Logging
 import Messaging
 import Models
 import PostgresNIO
+import StrategyStore
 
 /// Applies moderation decisions to strategies: approved → published, rejected → the reason is
 /// shown to the author, taken down → hidden and frozen (`StrategyReviews` holds the rules).

@@ -1,5 +1,6 @@
 import Models
 import ServiceKit
+import StrategyStore
 
 /// Who may see or change a strategy. Unpublished strategies are invisible (404) to everyone but
 /// their author and admins, so nobody learns that a private thing exists.

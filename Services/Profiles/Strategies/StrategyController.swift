@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Models
 import ServiceKit
+import StrategyStore
 
 /// `/v1/strategies`: create, read, edit and (signal strategies) submit for review.
 struct StrategyController: Sendable {

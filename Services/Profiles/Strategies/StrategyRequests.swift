@@ -1,6 +1,7 @@
 import Foundation
 import Models
 import ServiceKit
+import StrategyStore
 
 /// `POST /v1/strategies` body.
 struct CreateStrategyRequest: JSONRequestBody {

@@ -4,6 +4,7 @@ import Hummingbird
 import Models
 import OctoBotFormats
 import ServiceKit
+import StrategyStore
 
 /// `/v1/strategies/{id}/versions`: profile uploads, their history and stored zips.
 struct VersionController: Sendable {

@@ -2,6 +2,7 @@ import Logging
 import Models
 import PostgresNIO
 import ServiceKit
+import SignalStore
 
 /// The relay's reads of the signal log on the delivery path: pages for a subscription's pump
 /// and heads for the gap filler. None may wedge delivery: each attempt is bounded (a query to a

@@ -5,6 +5,7 @@ import Messaging
 import Models
 import NIOCore
 import PostgresNIO
+import SignalStore
 import Synchronization
 
 /// Something that receives a strategy's live records: one follower connection's subscription.

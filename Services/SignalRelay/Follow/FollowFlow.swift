@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Models
 import PostgresNIO
+import SignalStore
 
 /// How a follower connection starts following a strategy, the same for WebSocket and MQTT:
 /// the access rule (`FollowPolicy`), a subscription registered with the hub before the log

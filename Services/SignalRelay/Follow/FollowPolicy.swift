@@ -49,7 +49,7 @@ struct FollowPolicy: Sendable {
         case allowed(until: Date?)
     }
 
-    let strategies: any StrategyRepository
+    let strategies: any StrategyDirectory
     let database: PostgresClient
     let clock: any WallClock
     let logger: Logger

@@ -6,6 +6,7 @@ import Models
 import NIOCore
 import PostgresNIO
 import ServiceKit
+import SignalStore
 
 /// `GET /v1/signals/{id}?after=&limit=` for entitled readers, and `GET /v1/signals/{id}/head`,
 /// the public commitment to a published strategy's log.

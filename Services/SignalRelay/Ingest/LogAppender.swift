@@ -4,6 +4,7 @@ import Models
 import OctoBotFormats
 import PostgresNIO
 import ServiceKit
+import SignalStore
 import Synchronization
 
 /// Writes each strategy's accepted signals to its log in the order they were accepted, several

@@ -5,6 +5,7 @@ import NIOPosix
 import OctoBotFormats
 import PostgresNIO
 import ServiceKit
+import SignalStore
 import Synchronization
 
 /// Accepts signals for the log, the same way from HTTP and from an author's MQTT device:

@@ -11,7 +11,7 @@ struct SignalIngestController: Sendable {
     static let maxBodyBytes = 256 * 1024
 
     let ingest: SignalIngest
-    let strategies: any StrategyRepository
+    let strategies: any StrategyDirectory
 
     /// 503 with `Retry-After`: the log could not be written within the deadline.
     static let unavailable = ProblemDetails.unavailable("The signal log cannot be written right now; nothing was stored. Send the same signal (same u) again shortly.")

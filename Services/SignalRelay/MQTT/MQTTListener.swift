@@ -31,8 +31,8 @@ struct MQTTListener: Service {
 
     func run() async throws {
         let context = MQTTSession.Context(
-            flow: flow, ingest: ingest, database: database, devices: PostgresDeviceRepository(client: database, logger: logger),
-            users: PostgresUserRepository(client: database, logger: logger), resume: resume,
+            flow: flow, ingest: ingest, database: database, devices: PostgresDeviceDirectory(client: database, logger: logger),
+            users: PostgresUserDirectory(client: database, logger: logger), resume: resume,
             resumeBook: resumeBook, clock: clock, logger: logger
         )
         let delivery = MQTTDeliveryHandler.Settings(

@@ -16,8 +16,8 @@ final class MQTTSession: Sendable {
         let flow: FollowFlow
         let ingest: SignalIngest
         let database: PostgresClient
-        let devices: any DeviceRepository
-        let users: any UserRepository
+        let devices: any DeviceDirectory
+        let users: any UserDirectory
         let resume: MQTTResumePolicy
         let resumeBook: MQTTResumeBook
         let clock: any WallClock

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Models
 import ServiceKit
+import SubscriptionStore
 
 /// `/rest/v1/rpc`: the PostgREST functions a stock OctoBot calls for what its user follows.
 /// Both answer the caller's active subscriptions' download URLs, the same stable URLs as

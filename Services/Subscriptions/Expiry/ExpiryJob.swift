@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Models
 import ServiceLifecycle
+import SubscriptionStore
 
 /// Ends subscriptions whose end date has passed, every `interval`, in every replica (the
 /// repository's `SKIP LOCKED` sweep makes that safe). Access already stops at the end date

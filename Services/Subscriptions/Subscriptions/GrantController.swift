@@ -3,12 +3,13 @@ import Hummingbird
 import Models
 import Rules
 import ServiceKit
+import SubscriptionStore
 
 /// `POST /v1/subscriptions/grants` (admins): a subscription with an end date for a user, as
 /// members of a private strategy get; also `astrolab-admin subscriptions grant`.
 struct GrantController: Sendable {
     let subscriptions: any SubscriptionRepository
-    let users: any UserRepository
+    let users: any UserDirectory
     let urls: DownloadURLs
     let clock: any WallClock
 
@@ -16,7 +17,7 @@ struct GrantController: Sendable {
         group.post { request, context in
             let admin = try context.requireAdmin()
             let body = try await request.decodeJSONBody(GrantRequest.self)
-            guard let user = try await users.findCredentials(email: body.email)?.user else {
+            guard let user = try await users.find(email: body.email) else {
                 throw ProblemDetails.notFound("No account has this email.")
             }
             let now = clock.now()

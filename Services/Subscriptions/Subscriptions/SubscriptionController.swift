@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Models
 import ServiceKit
+import SubscriptionStore
 
 /// `/v1/subscriptions`: a user's own subscriptions. Someone else's is a 404, like one that does not exist.
 struct SubscriptionController: Sendable {

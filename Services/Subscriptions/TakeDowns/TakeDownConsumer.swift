@@ -3,6 +3,7 @@ import Logging
 import Messaging
 import Models
 import PostgresNIO
+import SubscriptionStore
 
 /// Ends the subscriptions of strategies taken down: their download URLs die at once, and each
 /// `subscription.ended` (`taken_down`) makes the relay cut that follower.

@@ -25,7 +25,7 @@ public enum Role: String, Sendable, Codable, CaseIterable {
     case admin
 
     /// Stored roles that this build does not know are dropped rather than failing the request.
-    static func parse(_ names: [String]) -> [Role] {
+    package static func parse(_ names: [String]) -> [Role] {
         names.compactMap(Role.init(rawValue:))
     }
 }

@@ -26,6 +26,11 @@ public struct ReviewCase: Sendable, Equatable {
     public struct Moderator: Sendable, Equatable {
         public let id: UUID
         public let displayName: String
+
+        public init(id: UUID, displayName: String) {
+            self.id = id
+            self.displayName = displayName
+        }
     }
 
     public let id: UUID
@@ -41,6 +46,25 @@ public struct ReviewCase: Sendable, Equatable {
     public let note: String?
     public let reason: String?
     public let supersededBy: UUID?
+
+    public init(
+        id: UUID, strategyId: String, strategyName: String, subject: ReviewSubject, version: Int?, status: Status, checks: [ReviewCheck],
+        openedAt: Date, decidedAt: Date?, moderator: Moderator?, note: String?, reason: String?, supersededBy: UUID?
+    ) {
+        self.id = id
+        self.strategyId = strategyId
+        self.strategyName = strategyName
+        self.subject = subject
+        self.version = version
+        self.status = status
+        self.checks = checks
+        self.openedAt = openedAt
+        self.decidedAt = decidedAt
+        self.moderator = moderator
+        self.note = note
+        self.reason = reason
+        self.supersededBy = supersededBy
+    }
 }
 
 /// A submission to review, as the profiles service announced it.

@@ -14,6 +14,16 @@ public struct SignalRecord: Sendable, Equatable {
     /// The envelope's canonical bytes (compact JSON, as sent otherwise): what MQTT followers get.
     public let envelope: [UInt8]
 
+    public init(strategyId: String, seq: Int64, messageId: String, receivedAt: Date, prevHash: [UInt8], hash: [UInt8], envelope: [UInt8]) {
+        self.strategyId = strategyId
+        self.seq = seq
+        self.messageId = messageId
+        self.receivedAt = receivedAt
+        self.prevHash = prevHash
+        self.hash = hash
+        self.envelope = envelope
+    }
+
     public static let zeroHash = [UInt8](repeating: 0, count: 32)
 
     public static func chainHash(previous: [UInt8], envelope: [UInt8]) -> [UInt8] {
@@ -38,16 +48,5 @@ public struct SignalRecord: Sendable, Equatable {
 
     private static func string(_ value: String) -> String {
         String(decoding: JSONWriter.bytes(.string(value)), as: UTF8.self)
-    }
-}
-
-extension SignalRecord {
-    /// The record that appends `envelope` after `head`: the next seq, linked to the head's hash.
-    init(next envelope: SignalEnvelope, to strategyId: String, after head: SignalHead, at now: Date) {
-        let bytes = envelope.canonicalBytes
-        self.init(
-            strategyId: strategyId, seq: head.seq + 1, messageId: envelope.messageId, receivedAt: now, prevHash: head.hash,
-            hash: Self.chainHash(previous: head.hash, envelope: bytes), envelope: bytes
-        )
     }
 }

@@ -4,8 +4,8 @@ import PostgresNIO
 
 /// The one SELECT that reads whole strategies (with author, logo flag and current version), and
 /// its decoding, shared by every strategy query so they cannot drift apart.
-enum StrategyRows {
-    static let select = """
+package enum StrategyRows {
+    package static let select = """
         SELECT s.id, s.author_id, u.display_name, s.slug, s.name, s.description, s.kind, s.status, s.rejection_reason,
                s.exchanges, s.pairs, s.trading_mode, s.subscriber_count, s.pending_listing::text AS pending_listing,
                s.created_at, s.updated_at, s.published_at,
@@ -18,11 +18,15 @@ enum StrategyRows {
         LEFT JOIN strategy_versions v ON v.strategy_id = s.id AND v.number = s.current_version
         """
 
-    struct Corrupt: Error, CustomStringConvertible {
-        let description: String
+    package struct Corrupt: Error, CustomStringConvertible {
+        package let description: String
+
+        package init(description: String) {
+            self.description = description
+        }
     }
 
-    static func decode(_ row: PostgresRow) throws -> Strategy {
+    package static func decode(_ row: PostgresRow) throws -> Strategy {
         let columns = row.makeRandomAccess()
         let kindText = try columns["kind"].decode(String.self)
         let statusText = try columns["status"].decode(String.self)
@@ -65,13 +69,13 @@ enum StrategyRows {
 }
 
 /// Decoding of `strategy_versions` rows.
-enum ProfileVersionRows {
-    static let select = """
+package enum ProfileVersionRows {
+    package static let select = """
         SELECT strategy_id, number, status, sha256, size_bytes, summary::text, warnings::text, rejection_reason, created_at, decided_at
         FROM strategy_versions
         """
 
-    static func decode(_ row: PostgresRow) throws -> ProfileVersion {
+    package static func decode(_ row: PostgresRow) throws -> ProfileVersion {
         let (strategyId, number, status, sha256, sizeBytes, summary, warnings, reason, createdAt, decidedAt) = try row.decode(
             (String, Int, String, String, Int, String, String, String?, Date, Date?).self
         )
@@ -81,7 +85,7 @@ enum ProfileVersionRows {
         )
     }
 
-    static func decode(
+    package static func decode(
         strategyId: String, number: Int, status: String, sha256: String, sizeBytes: Int, summary: String, warnings: String,
         rejectionReason: String?, createdAt: Date, decidedAt: Date?
     ) throws -> ProfileVersion {

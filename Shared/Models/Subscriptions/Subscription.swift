@@ -22,4 +22,19 @@ public struct Subscription: Sendable, Equatable {
     public let endedAt: Date?
     /// The current download grant (only while active).
     public let grantId: UUID?
+
+    public init(
+        id: UUID, userId: UUID, strategyId: String, strategySlug: String, status: Status, startedAt: Date, endsAt: Date?, endedAt: Date?,
+        grantId: UUID?
+    ) {
+        self.id = id
+        self.userId = userId
+        self.strategyId = strategyId
+        self.strategySlug = strategySlug
+        self.status = status
+        self.startedAt = startedAt
+        self.endsAt = endsAt
+        self.endedAt = endedAt
+        self.grantId = grantId
+    }
 }

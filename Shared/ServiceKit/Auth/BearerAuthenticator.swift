@@ -14,13 +14,13 @@ public struct BearerAuthenticator: AuthenticatorMiddleware {
     public typealias Context = AppRequestContext
 
     let verifier: AccessTokenVerifier
-    let apiKeys: any APIKeyRepository
+    let apiKeys: any APIKeyLookup
     let communityPublicKey: String?
     /// An API key lookup that the database does not answer in time is a 503, not a hang: a bot
     /// that emits must learn at once that it should retry.
     let lookupTimeout: Duration
 
-    public init(verifier: AccessTokenVerifier, apiKeys: any APIKeyRepository, communityPublicKey: String? = nil, lookupTimeout: Duration = .seconds(1)) {
+    public init(verifier: AccessTokenVerifier, apiKeys: any APIKeyLookup, communityPublicKey: String? = nil, lookupTimeout: Duration = .seconds(1)) {
         self.verifier = verifier
         self.apiKeys = apiKeys
         self.communityPublicKey = communityPublicKey

@@ -5,6 +5,7 @@ import Logging
 import Messaging
 import Models
 import PostgresNIO
+import Schema
 import ServiceLifecycle
 
 /// The parts every Astrolab service process shares, and the one way a service is assembled:
@@ -68,7 +69,7 @@ public struct ServiceRuntime: Sendable {
     public func makeAuthenticator(verificationKeys: any VerificationKeyProvider, clock: any WallClock = SystemWallClock()) -> BearerAuthenticator {
         BearerAuthenticator(
             verifier: AccessTokenVerifier(keys: verificationKeys, issuer: configuration.jwtIssuer, audience: configuration.jwtAudience, clock: clock),
-            apiKeys: PostgresAPIKeyRepository(client: database, logger: logger),
+            apiKeys: PostgresAPIKeyLookup(client: database, logger: logger),
             communityPublicKey: configuration.communityPublicKey, lookupTimeout: configuration.credentialLookupTimeout
         )
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Models
 import PostgresNIO
 
 /// A strategy row locked `FOR UPDATE` inside a transaction, and the writes made under that lock.

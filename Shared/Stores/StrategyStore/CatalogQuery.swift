@@ -1,4 +1,5 @@
 import Foundation
+import Models
 
 /// A catalog search: published strategies only, filtered, sorted, one page after a cursor.
 public struct CatalogQuery: Sendable, Equatable {

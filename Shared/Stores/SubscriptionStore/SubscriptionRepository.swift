@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Models
 import PostgresNIO
 
 public enum SubscribeOutcome: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Models
 import PostgresNIO
 
 /// What a new strategy starts with.
@@ -36,10 +37,9 @@ public enum ListingSubmission: Sendable, Equatable {
 }
 
 /// The `strategies` table and its logos (owned by the profiles service).
-public protocol StrategyRepository: Sendable {
+public protocol StrategyRepository: StrategyDirectory {
     /// Creates a draft with a fresh identifier; emits `strategy.created`.
     func create(_ strategy: NewStrategy, at date: Date) async throws -> Strategy
-    func find(id: String) async throws -> Strategy?
     /// Applies `changes` to a draft or rejected strategy at once, or keeps them pending review
     /// on a published one. Throws `StrategyNotFound`, or `StrategyFrozen` once it was taken down.
     func updateListing(id: String, changes: ListingChanges, at date: Date) async throws -> Strategy?
@@ -110,9 +110,7 @@ public struct PostgresStrategyRepository: StrategyRepository {
     }
 
     static func find(id: String, on client: PostgresClient, logger: Logger) async throws -> Strategy? {
-        let rows = try await client.query("\(unescaped: StrategyRows.select) WHERE s.id = \(id)", logger: logger)
-        for try await row in rows { return try StrategyRows.decode(row) }
-        return nil
+        try await PostgresStrategyDirectory.find(id: id, on: client, logger: logger)
     }
 
     public func updateListing(id: String, changes: ListingChanges, at date: Date) async throws -> Strategy? {
@@ -227,15 +225,4 @@ public struct PostgresStrategyRepository: StrategyRepository {
         }
         return nil
     }
-}
-
-public struct StrategyNotFound: Error, CustomStringConvertible {
-    public let id: String
-    public var description: String { "no strategy \(id)" }
-}
-
-/// A change refused because moderation took the strategy down: that is final.
-public struct StrategyFrozen: Error, CustomStringConvertible {
-    public init() {}
-    public var description: String { "Moderation took this strategy down; it can no longer be changed or submitted." }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Models
 import PostgresNIO
 
 /// A moderation event as the live stream sends it: its place in the log and the envelope

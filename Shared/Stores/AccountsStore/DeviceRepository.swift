@@ -1,16 +1,15 @@
 import Foundation
 import Logging
+import Models
 import PostgresNIO
 
-/// Access to the `devices` table (owned by the accounts service).
-public protocol DeviceRepository: Sendable {
+/// Access to the `devices` table (owned by the accounts service; the relay reads it through `DeviceDirectory`).
+public protocol DeviceRepository: DeviceDirectory {
     func create(_ device: Device) async throws
     /// The user's devices that are not deleted, newest first.
     func list(userId: UUID) async throws -> [Device]
     /// Deletes one of the user's own devices (emitting `device.deleted`); false when the user has no such device.
     func delete(id: UUID, userId: UUID, at: Date) async throws -> Bool
-    /// A device that is not deleted, by id (the MQTT username a bot connects with).
-    func findActive(id: UUID) async throws -> Device?
 }
 
 public struct PostgresDeviceRepository: DeviceRepository {
@@ -67,12 +66,6 @@ public struct PostgresDeviceRepository: DeviceRepository {
     }
 
     public func findActive(id: UUID) async throws -> Device? {
-        let rows = try await client.query(
-            "SELECT id, user_id, name, created_at FROM devices WHERE id = \(id) AND deleted_at IS NULL", logger: logger
-        )
-        for try await (id, userId, name, createdAt) in rows.decode((UUID, UUID, String, Date).self) {
-            return Device(id: id, userId: userId, name: name, createdAt: createdAt)
-        }
-        return nil
+        try await PostgresDeviceDirectory(client: client, logger: logger).findActive(id: id)
     }
 }

@@ -1,13 +1,13 @@
 import Foundation
 import Logging
+import Models
 import PostgresNIO
 
-/// Access to the `users` table (owned by the accounts service).
-public protocol UserRepository: Sendable {
+/// Access to the `users` table (owned by the accounts service; others read it through `UserDirectory`).
+public protocol UserRepository: UserDirectory {
     /// Throws `EmailTaken` when the (normalised) email already has an account. Emits `account.registered`.
     /// `metadataJSON` is the user's free-form metadata (a JSON object), `{}` for none.
     func create(email: String, displayName: String, passwordHash: String, metadataJSON: String, at: Date) async throws -> User
-    func find(id: UUID) async throws -> User?
     /// The user and their password hash, for login.
     func findCredentials(email: String) async throws -> (user: User, passwordHash: String)?
     /// Adds the admin role; false when no account has that email.
@@ -56,14 +56,11 @@ public struct PostgresUserRepository: UserRepository {
     }
 
     public func find(id: UUID) async throws -> User? {
-        let rows = try await client.query(
-            "SELECT id, email, display_name, roles, created_at FROM users WHERE id = \(id)",
-            logger: logger
-        )
-        for try await row in rows.decode((UUID, String, String, [String], Date).self) {
-            return User(id: row.0, email: row.1, displayName: row.2, roles: Role.parse(row.3), createdAt: row.4)
-        }
-        return nil
+        try await PostgresUserDirectory(client: client, logger: logger).find(id: id)
+    }
+
+    public func find(email: String) async throws -> User? {
+        try await PostgresUserDirectory(client: client, logger: logger).find(email: email)
     }
 
     public func findCredentials(email: String) async throws -> (user: User, passwordHash: String)? {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Models
 import PostgresNIO
 
 /// The `strategy_versions` and `profile_blobs` tables (owned by the profiles service).

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Models
 import PostgresNIO
 
 /// Access to the `login_failures` table: the memory behind login throttling. Kept in the

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Models
 import NIOCore
 import OctoBotFormats
 import PostgresNIO
@@ -208,6 +209,17 @@ public enum SignalLog {
         return SignalRecord(
             strategyId: strategyId, seq: seq, messageId: messageId, receivedAt: receivedAt, prevHash: Array(prevHash),
             hash: Array(hash), envelope: Array(envelope)
+        )
+    }
+}
+
+extension SignalRecord {
+    /// The record that appends `envelope` after `head`: the next seq, linked to the head's hash.
+    init(next envelope: SignalEnvelope, to strategyId: String, after head: SignalHead, at now: Date) {
+        let bytes = envelope.canonicalBytes
+        self.init(
+            strategyId: strategyId, seq: head.seq + 1, messageId: envelope.messageId, receivedAt: now, prevHash: head.hash,
+            hash: Self.chainHash(previous: head.hash, envelope: bytes), envelope: bytes
         )
     }
 }

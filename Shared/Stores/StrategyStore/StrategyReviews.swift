@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Models
 import PostgresNIO
 
 /// Applies moderation outcomes (decisions, take-downs) and subscriber counts to strategies, inside the consumer's

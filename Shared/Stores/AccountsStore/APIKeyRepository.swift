@@ -1,16 +1,15 @@
 import Foundation
 import Logging
+import Models
 import PostgresNIO
 
-/// Access to the `api_keys` table (owned by the accounts service; every service authenticates with it).
-public protocol APIKeyRepository: Sendable {
+/// Access to the `api_keys` table (owned by the accounts service; every service authenticates through `APIKeyLookup`).
+public protocol APIKeyRepository: APIKeyLookup {
     func create(_ key: APIKey, secretHash: Data) async throws
     /// The user's keys that are not revoked, newest first.
     func list(userId: UUID) async throws -> [APIKey]
     /// Revokes one of the user's own keys (emitting `api_key.revoked`); false when the user has no such active key.
     func revoke(id: UUID, userId: UUID, at: Date) async throws -> Bool
-    /// The active key with this secret hash, with its owner's roles, for authentication.
-    func findActive(secretHash: Data) async throws -> (key: APIKey, roles: [Role])?
 }
 
 public struct PostgresAPIKeyRepository: APIKeyRepository {
@@ -44,7 +43,7 @@ public struct PostgresAPIKeyRepository: APIKeyRepository {
         )
         var keys: [APIKey] = []
         for try await row in rows.decode((UUID, UUID, String, String, [String], [String], Date).self) {
-            keys.append(Self.key(row))
+            keys.append(APIKey.decode(row))
         }
         return keys
     }
@@ -68,24 +67,6 @@ public struct PostgresAPIKeyRepository: APIKeyRepository {
     }
 
     public func findActive(secretHash: Data) async throws -> (key: APIKey, roles: [Role])? {
-        let rows = try await client.query(
-            """
-            SELECT k.id, k.user_id, k.name, k.key_prefix, k.scopes, k.strategy_ids, k.created_at, u.roles
-            FROM api_keys k JOIN users u ON u.id = k.user_id
-            WHERE k.key_hash = \(secretHash) AND k.revoked_at IS NULL
-            """,
-            logger: logger
-        )
-        for try await row in rows.decode((UUID, UUID, String, String, [String], [String], Date, [String]).self) {
-            return (Self.key((row.0, row.1, row.2, row.3, row.4, row.5, row.6)), Role.parse(row.7))
-        }
-        return nil
-    }
-
-    private static func key(_ row: (UUID, UUID, String, String, [String], [String], Date)) -> APIKey {
-        APIKey(
-            id: row.0, userId: row.1, name: row.2, prefix: row.3,
-            scopes: row.4.compactMap(APIKeyScope.init(rawValue:)), strategyIds: row.5, createdAt: row.6
-        )
+        try await PostgresAPIKeyLookup(client: client, logger: logger).findActive(secretHash: secretHash)
     }
 }
