@@ -18,7 +18,9 @@ func buildApplication(
     let router = runtime.makeRouter(verificationKeys: try await runtime.makeVerificationKeys(), clock: clock)
 
     let strategies = PostgresStrategyRepository(client: database, logger: log)
-    let access = StrategyAccess(strategies: strategies)
+    let access = StrategyAccess(
+        policy: AccessPolicy(strategies: strategies, entitlements: PostgresEntitlements(client: database, logger: log), clock: clock)
+    )
     StrategyController(strategies: strategies, access: access, clock: clock).addRoutes(to: router.group("v1/strategies"))
     VersionController(
         versions: PostgresProfileVersionRepository(client: database, logger: log), access: access,
@@ -28,7 +30,7 @@ func buildApplication(
         .addRoutes(to: router.group("v1/strategies"))
     CatalogController(strategies: strategies).addRoutes(to: router.group("v1/catalog"))
     DownloadController(
-        database: database, logger: log, strategies: strategies, versions: PostgresProfileVersionRepository(client: database, logger: log),
+        grants: PostgresDownloadGrants(client: database, logger: log), strategies: strategies, versions: PostgresProfileVersionRepository(client: database, logger: log),
         cache: ZipCache(capacityBytes: configuration.downloadCacheBytes), clock: clock
     ).addRoutes(to: router.group("d"))
     ProductsTable().addRoutes(to: runtime.communityGroup(CommunityAPI.restPrefix, on: router))

@@ -41,9 +41,9 @@ func buildApplication(
     let resumeBook = MQTTResumeBook(store: resumeStore, interval: configuration.mqttResumeFlushInterval, clock: clock, logger: log)
 
     // The stream route comes first: `/v1/signals/{strategyId}` would also match `stream`.
-    let policy = FollowPolicy(strategies: strategies, database: database, clock: clock, logger: log)
+    let policy = AccessPolicy(strategies: strategies, entitlements: PostgresEntitlements(client: database, logger: log), clock: clock)
     let flow = FollowFlow(
-        policy: policy, hub: hub, log: LogReader(database: database, logger: log), buffer: configuration.followerBuffer, clock: clock, logger: log
+        policy: policy, database: database, hub: hub, log: LogReader(database: database, logger: log), buffer: configuration.followerBuffer, clock: clock, logger: log
     )
     let followers = FollowerSocket(flow: flow, logger: log)
     followers.addRoutes(to: router)

@@ -60,7 +60,7 @@ struct ExpiryAndTokenTests {
 
     func entitled(_ user: TestUser, _ strategyId: String, _ harness: SubscriptionsHarness) async throws -> Bool {
         try await harness.database.withClient { client in
-            try await Entitlements.mayFollow(userId: user.id, isAdmin: false, strategyId: strategyId, at: harness.clock.now(), client: client, logger: SubscriptionsHarness.logger)
+            try await PostgresEntitlements(client: client, logger: SubscriptionsHarness.logger).mayFollow(userId: user.id, isAdmin: false, strategyId: strategyId, at: harness.clock.now())
         }
     }
 
@@ -74,7 +74,7 @@ struct ExpiryAndTokenTests {
             #expect(try await entitled(author, id, harness))
             #expect(try await entitled(stranger, id, harness) == false)
             let adminEntitled = try await harness.database.withClient { client in
-                try await Entitlements.mayFollow(userId: stranger.id, isAdmin: true, strategyId: id, at: harness.clock.now(), client: client, logger: SubscriptionsHarness.logger)
+                try await PostgresEntitlements(client: client, logger: SubscriptionsHarness.logger).mayFollow(userId: stranger.id, isAdmin: true, strategyId: id, at: harness.clock.now())
             }
             #expect(adminEntitled)
         }

@@ -1,9 +1,7 @@
 import Foundation
 import Hummingbird
-import Logging
 import Models
 import OctoBotFormats
-import PostgresNIO
 import ServiceKit
 import StrategyStore
 
@@ -12,8 +10,7 @@ import StrategyStore
 /// on every request; a profile strategy serves its latest approved zip, a signal strategy the
 /// generated follower profile. Anything unknown, revoked, expired or mismatched is the same 404.
 struct DownloadController: Sendable {
-    let database: PostgresClient
-    let logger: Logger
+    let grants: any DownloadGrants
     let strategies: any StrategyRepository
     let versions: any ProfileVersionRepository
     let cache: ZipCache
@@ -24,7 +21,7 @@ struct DownloadController: Sendable {
             let token = context.parameters.get("token") ?? ""
             let file = context.parameters.get("file") ?? ""
             // The grant query runs for every request, well-formed or not, known or not.
-            let target = try await DownloadGrants.resolve(token: token, at: clock.now(), client: database, logger: logger)
+            let target = try await grants.resolve(token: token, at: clock.now())
             guard let target, file == "\(target.slug).zip", let zip = try await zip(of: target) else {
                 throw ProblemDetails.notFound("Unknown or revoked download link.")
             }

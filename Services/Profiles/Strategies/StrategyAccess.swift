@@ -1,17 +1,14 @@
 import Models
 import ServiceKit
-import StrategyStore
 
-/// Who may see or change a strategy. Unpublished strategies are invisible (404) to everyone but
-/// their author and admins, so nobody learns that a private thing exists.
+/// Who may see or change a strategy, as HTTP answers: what `AccessPolicy` does not let a caller
+/// see is 404, so nobody learns that a private thing exists.
 struct StrategyAccess: Sendable {
-    let strategies: any StrategyRepository
+    let policy: AccessPolicy
 
     /// The strategy if `principal` may see it; 404 otherwise.
     func visible(_ id: String?, to principal: Principal?) async throws -> Strategy {
-        guard let id, StrategyID.isValid(id), let strategy = try await strategies.find(id: id),
-            strategy.isVisible(to: principal?.userId, isAdmin: principal?.isAdmin ?? false)
-        else { throw ProblemDetails.notFound("No such strategy.") }
+        guard let strategy = try await policy.visibleStrategy(id, to: Viewer(principal)) else { throw ProblemDetails.notFound("No such strategy.") }
         return strategy
     }
 

@@ -5,7 +5,7 @@ import PostgresNIO
 import SignalStore
 
 /// How a follower connection starts following a strategy, the same for WebSocket and MQTT:
-/// the access rule (`FollowPolicy`), a subscription registered with the hub before the log
+/// the access rule (`AccessPolicy`), a subscription registered with the hub before the log
 /// head is read (so nothing committed after is missed), a replay from where the protocol says
 /// (`startAfter`), and the end of access at the subscription's end date.
 struct FollowFlow: Sendable {
@@ -16,7 +16,8 @@ struct FollowFlow: Sendable {
         case following(headSeq: Int64)
     }
 
-    let policy: FollowPolicy
+    let policy: AccessPolicy
+    let database: PostgresClient
     let hub: RelayHub
     let log: LogReader
     /// Records a subscription may hold while it reads the log, before it counts as too slow.
@@ -35,7 +36,7 @@ struct FollowFlow: Sendable {
         startAfter: (_ headSeq: Int64) async throws -> Int64, isOpen: @escaping @Sendable () -> Bool,
         onAccessEnded: @escaping @Sendable (String) -> Void
     ) async throws -> Outcome {
-        let decision = try await policy.decide(identity, strategyId: strategyId)
+        let decision = try await policy.follow(strategyId, as: identity.viewer)
         guard case .allowed(let until) = decision else { return decision == .notFound ? .notFound : .notEntitled }
         let subscription = FollowerSubscription(
             strategyId: strategyId, userId: identity.userId, deviceId: identity.deviceId, apiKeyId: identity.apiKeyId, connection: connection,
@@ -44,7 +45,7 @@ struct FollowFlow: Sendable {
         active.insert(subscription)
         do {
             try await hub.add(subscription, strategyId: strategyId)
-            let head = try await SignalLog.head(of: strategyId, client: policy.database, logger: logger).seq
+            let head = try await SignalLog.head(of: strategyId, client: database, logger: logger).seq
             subscription.start(after: try await startAfter(head))
             if !isOpen() { active.stopAll() }
             if let until {

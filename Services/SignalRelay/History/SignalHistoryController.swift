@@ -15,7 +15,7 @@ struct SignalHistoryController: Sendable {
 
     let database: PostgresClient
     let logger: Logger
-    let policy: FollowPolicy
+    let policy: AccessPolicy
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get(":strategyId/head") { _, context in
@@ -26,7 +26,7 @@ struct SignalHistoryController: Sendable {
         group.get(":strategyId") { request, context in
             guard let identity = context.identity else { throw ProblemDetails.unauthorized("Sign in to read a strategy's signals.") }
             let strategy = try await visibleStrategy(context)
-            guard case .allowed = try await policy.decide(FollowerIdentity(identity), strategyId: strategy.id) else {
+            guard case .allowed = try await policy.follow(strategy.id, as: Viewer(identity)) else {
                 throw ProblemDetails.forbidden("Subscribe to the strategy to read its signals.")
             }
             let parameters = request.formQuery
@@ -52,7 +52,7 @@ struct SignalHistoryController: Sendable {
     /// Published strategies are visible to all; others to their author and admins (404 otherwise).
     private func visibleStrategy(_ context: AppRequestContext) async throws -> Strategy {
         guard let id = context.parameters.get("strategyId"),
-            let strategy = try await policy.visibleStrategy(id, to: context.identity?.userId, isAdmin: context.identity?.isAdmin ?? false)
+            let strategy = try await policy.visibleStrategy(id, to: Viewer(context.identity))
         else { throw ProblemDetails.notFound("No such strategy.") }
         return strategy
     }

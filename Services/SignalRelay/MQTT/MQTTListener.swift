@@ -31,7 +31,8 @@ struct MQTTListener: Service {
 
     func run() async throws {
         let context = MQTTSession.Context(
-            flow: flow, ingest: ingest, database: database, devices: PostgresDeviceDirectory(client: database, logger: logger),
+            flow: flow, ingest: ingest, database: database, strategies: PostgresStrategyDirectory(client: database, logger: logger),
+            devices: PostgresDeviceDirectory(client: database, logger: logger),
             users: PostgresUserDirectory(client: database, logger: logger), resume: resume,
             resumeBook: resumeBook, clock: clock, logger: logger
         )

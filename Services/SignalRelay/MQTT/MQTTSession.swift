@@ -16,6 +16,7 @@ final class MQTTSession: Sendable {
         let flow: FollowFlow
         let ingest: SignalIngest
         let database: PostgresClient
+        let strategies: any StrategyDirectory
         let devices: any DeviceDirectory
         let users: any UserDirectory
         let resume: MQTTResumePolicy
@@ -219,7 +220,7 @@ final class MQTTSession: Sendable {
     /// Whether the connection's device belongs to the author of signal strategy `strategyId`.
     private func authors(_ strategyId: String, _ current: Identity) async -> Bool {
         if authored.withLock({ $0.contains(strategyId) }) { return true }
-        guard let strategy = try? await context.flow.policy.strategies.find(id: strategyId),
+        guard let strategy = try? await context.strategies.find(id: strategyId),
             strategy.author.id == current.device.userId, strategy.kind == .signals
         else { return false }
         authored.withLock { _ = $0.insert(strategyId) }

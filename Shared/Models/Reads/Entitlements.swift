@@ -2,18 +2,37 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// The one rule for "may this user follow or download this strategy now?": its author, an
-/// admin, or a subscriber whose subscription is active and not past its end. Downloads and every
-/// signal path ask here, so the rule lives in one place.
-public enum Entitlements {
-    /// Whether `userId` may follow `strategyId` now, and until when (an admin, the author or an
-    /// open-ended subscription: nil, for as long as it lasts).
-    public enum Access: Sendable, Equatable {
-        case denied
-        case allowed(until: Date?)
+/// Whether a user may follow or download a strategy now, and until when.
+public enum Entitlement: Sendable, Equatable {
+    case denied
+    /// Until the subscription's end; nil for as long as it lasts (an admin, the author, an
+    /// open-ended subscription).
+    case allowed(until: Date?)
+}
+
+/// The entitlement half of `AccessPolicy`: its author, an admin, or a subscriber whose
+/// subscription is active and not past its end. Read from `strategies` and `subscriptions`
+/// (owned by the profiles and subscriptions services).
+public protocol Entitlements: Sendable {
+    func access(userId: UUID, isAdmin: Bool, strategyId: String, at now: Date) async throws -> Entitlement
+}
+
+extension Entitlements {
+    public func mayFollow(userId: UUID, isAdmin: Bool, strategyId: String, at now: Date) async throws -> Bool {
+        try await access(userId: userId, isAdmin: isAdmin, strategyId: strategyId, at: now) != .denied
+    }
+}
+
+public struct PostgresEntitlements: Entitlements {
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
     }
 
-    public static func access(userId: UUID, isAdmin: Bool, strategyId: String, at now: Date, client: PostgresClient, logger: Logger) async throws -> Access {
+    public func access(userId: UUID, isAdmin: Bool, strategyId: String, at now: Date) async throws -> Entitlement {
         if isAdmin { return .allowed(until: nil) }
         let rows = try await client.query(
             """
@@ -33,56 +52,5 @@ public enum Entitlements {
         }
         guard allowed else { return .denied }
         return .allowed(until: unlimited ? nil : until)
-    }
-
-    public static func mayFollow(userId: UUID, isAdmin: Bool, strategyId: String, at now: Date, client: PostgresClient, logger: Logger) async throws -> Bool {
-        try await access(userId: userId, isAdmin: isAdmin, strategyId: strategyId, at: now, client: client, logger: logger) != .denied
-    }
-}
-
-/// What a download token opens: the strategy as downloads need it, read in the same query.
-public struct DownloadTarget: Sendable {
-    public let subscriptionId: UUID
-    public let strategyId: String
-    public let slug: String
-    public let kind: StrategyKind
-    public let name: String
-    public let description: String
-    public let exchanges: [String]
-    public let pairs: [String]
-    public let updatedAt: Date
-    /// The approved version a profile strategy serves, and its content address.
-    public let currentVersion: (number: Int, sha256: String)?
-}
-
-/// Reads download grants (owned by the subscriptions service) for the profiles service's `/d/`.
-public enum DownloadGrants {
-    /// What a presented token opens now, or nil. Unknown, revoked and expired tokens go through
-    /// the same single indexed query, so their answers take the same work. A strategy that is
-    /// no longer public still serves its subscribers until their subscriptions end.
-    public static func resolve(token: String, at now: Date, client: PostgresClient, logger: Logger) async throws -> DownloadTarget? {
-        let rows = try await client.query(
-            """
-            SELECT s.id, st.id, st.slug, st.kind, st.name, st.description, st.exchanges, st.pairs, st.updated_at, v.number, v.sha256
-            FROM download_grants g
-            JOIN subscriptions s ON s.id = g.subscription_id
-            JOIN strategies st ON st.id = s.strategy_id
-            LEFT JOIN strategy_versions v ON v.strategy_id = st.id AND v.number = st.current_version
-            WHERE g.token_hash = \(DownloadTokenIssuer.hash(token)) AND g.revoked_at IS NULL
-              AND s.status = 'active' AND (s.ends_at IS NULL OR s.ends_at > \(now))
-            """,
-            logger: logger
-        )
-        for try await (subscriptionId, strategyId, slug, kind, name, description, exchanges, pairs, updatedAt, number, sha256) in rows.decode(
-            (UUID, String, String, String, String, String, [String], [String], Date, Int?, String?).self
-        ) {
-            guard let kind = StrategyKind(rawValue: kind) else { return nil }
-            return DownloadTarget(
-                subscriptionId: subscriptionId, strategyId: strategyId, slug: slug, kind: kind, name: name, description: description,
-                exchanges: exchanges, pairs: pairs, updatedAt: updatedAt,
-                currentVersion: number.flatMap { number in sha256.map { (number, $0) } }
-            )
-        }
-        return nil
     }
 }
