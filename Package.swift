@@ -108,10 +108,11 @@ let package = Package(
     targets: [
         // MARK: Shared libraries (docs/ARCHITECTURE.md says which may use which)
         library("Rules", in: "Shared/Rules", uses: []),
-        library("OctoBotFormats", in: "Shared/OctoBotFormats", uses: ["ZIPFoundation"]),
+        library("ExactJSON", in: "Shared/ExactJSON", uses: []),
+        library("OctoBotFormats", in: "Shared/OctoBotFormats", uses: ["ExactJSON", "ZIPFoundation"]),
         library("MQTTWire", in: "Shared/MQTTWire", uses: ["NIOCore"]),
         library("Schema", in: "Shared/Schema", uses: ["Crypto", "Logging", "PostgresNIO"]),
-        library("Models", in: "Shared/Models", uses: ["OctoBotFormats", "PostgresNIO", "Crypto", "Logging"]),
+        library("Models", in: "Shared/Models", uses: ["ExactJSON", "OctoBotFormats", "PostgresNIO", "Crypto", "Logging"]),
         // Each store holds one owning service's tables: its repositories and state machines. Only its
         // owner (and the CLI, benchmarks and tests) may use it; everyone else reads through Models' `Reads`.
         library("AccountsStore", in: "Shared/Stores/AccountsStore", uses: ["Models", "Logging", "PostgresNIO"]),
@@ -125,36 +126,37 @@ let package = Package(
         library("EventBus", in: "Shared/EventBus", uses: ["Messaging", "Models", "Logging", "PostgresNIO", "ServiceLifecycle"]),
         library(
             "ServiceKit", in: "Shared/ServiceKit",
-            uses: ["Schema", 
-                "EventBus", "Rules", "Messaging", "Models", "Hummingbird", "HummingbirdCore", "HummingbirdAuth", "JWTKit", "Crypto", "PostgresNIO",
-                "Logging", "Metrics", "Prometheus", "ServiceLifecycle", "AsyncHTTPClient", "NIOFoundationCompat", "NIOHTTP1",
+            uses: [
+                "Schema", "EventBus", "ExactJSON", "Rules", "Messaging", "Models", "Hummingbird", "HummingbirdCore", "HummingbirdAuth", "JWTKit",
+                "Crypto", "PostgresNIO", "Logging", "Metrics", "Prometheus", "ServiceLifecycle", "AsyncHTTPClient", "NIOFoundationCompat",
+                "NIOHTTP1",
             ]
         ),
 
         // MARK: Services
         service(
             "Accounts", in: "Services/Accounts",
-            uses: ["AccountsStore", "Models", "Rules", "ServiceKit", "Hummingbird", "HummingbirdAuth", "HummingbirdBcrypt", "JWTKit", "Crypto", "NIOPosix"]
+            uses: ["AccountsStore", "ExactJSON", "Models", "Rules", "ServiceKit", "Hummingbird", "HummingbirdAuth", "HummingbirdBcrypt", "JWTKit", "Crypto", "NIOPosix"]
         ),
         service(
             "Profiles", in: "Services/Profiles",
-            uses: ["StrategyStore", 
-                "Rules", "EventBus", "Messaging", "Models", "OctoBotFormats", "ServiceKit", "Hummingbird", "HTTPTypes", "Logging", "NIOCore", "NIOPosix",
-                "PostgresNIO",
+            uses: [
+                "StrategyStore", "Rules", "EventBus", "Messaging", "Models", "OctoBotFormats", "ServiceKit", "Hummingbird", "HTTPTypes",
+                "Logging", "NIOCore", "NIOPosix", "PostgresNIO",
             ]
         ),
         service(
             "Moderation", in: "Services/Moderation",
-            uses: ["ModerationStore", 
-                "Rules", "EventBus", "Messaging", "Models", "OctoBotFormats", "ServiceKit", "Hummingbird", "HTTPTypes", "Logging", "NIOCore", "PostgresNIO",
-                "ServiceLifecycle",
+            uses: [
+                "ModerationStore", "Rules", "EventBus", "Messaging", "Models", "OctoBotFormats", "ServiceKit", "Hummingbird", "HTTPTypes",
+                "Logging", "NIOCore", "PostgresNIO", "ServiceLifecycle",
             ]
         ),
         service(
             "Web", in: "Services/Web",
             uses: [
-                "Rules", "Models", "ServiceKit", "Hummingbird", "Mustache", "MultipartKit", "AsyncHTTPClient", "Crypto", "Logging", "NIOFoundationCompat",
-                "WSClient",
+                "ExactJSON", "Rules", "Models", "ServiceKit", "Hummingbird", "Mustache", "MultipartKit", "AsyncHTTPClient", "Crypto", "Logging",
+                "NIOFoundationCompat", "WSClient",
             ],
             // Templates and assets are compiled into the binary: one file to deploy, as every service.
             resources: [
@@ -170,17 +172,18 @@ let package = Package(
         ),
         service(
             "SignalRelay", in: "Services/SignalRelay",
-            uses: ["SignalStore", 
-                "Rules", "EventBus", "Messaging", "MQTTWire", "Models", "OctoBotFormats", "ServiceKit", "CompressNIO", "DequeModule", "Hummingbird",
-                "HummingbirdCore", "HummingbirdWebSocket", "WSCore", "HTTPTypes", "Logging", "CoreMetrics", "NIOConcurrencyHelpers", "NIOCore",
-                "NIOHTTP1", "NIOWebSocket", "NIOHTTPTypes", "NIOHTTPTypesHTTP1", "NIOPosix", "PostgresNIO", "ServiceLifecycle",
+            uses: [
+                "SignalStore", "ExactJSON", "Rules", "EventBus", "Messaging", "MQTTWire", "Models", "OctoBotFormats", "ServiceKit", "CompressNIO",
+                "DequeModule", "Hummingbird", "HummingbirdCore", "HummingbirdWebSocket", "WSCore", "HTTPTypes", "Logging", "CoreMetrics",
+                "NIOConcurrencyHelpers", "NIOCore", "NIOHTTP1", "NIOWebSocket", "NIOHTTPTypes", "NIOHTTPTypesHTTP1", "NIOPosix",
+                "PostgresNIO", "ServiceLifecycle",
             ]
         ),
         service(
             "AstrolabAdmin", in: "Services/AstrolabAdmin",
-            uses: ["Schema", "SubscriptionStore", "SignalStore", "AccountsStore", 
-                "Rules", "EventBus", "Messaging", "Models", "AsyncHTTPClient", "NIOCore", "NIOFoundationCompat", "NIOHTTP1", "ArgumentParser", "PostgresNIO",
-                "Logging",
+            uses: [
+                "Schema", "SubscriptionStore", "SignalStore", "AccountsStore", "Rules", "EventBus", "Messaging", "Models",
+                "AsyncHTTPClient", "NIOCore", "NIOFoundationCompat", "NIOHTTP1", "ArgumentParser", "PostgresNIO", "Logging",
             ]
         ),
 
@@ -191,9 +194,9 @@ let package = Package(
         ),
         service(
             "FanoutBenchmark", in: "Benchmarks/FanoutBenchmark",
-            uses: ["SubscriptionStore", "StrategyStore", "AccountsStore", 
-                "Models", "MQTTWire", "OctoBotFormats", "ArgumentParser", "Histogram", "Logging", "NIOCore", "NIOHTTP1", "NIOPosix", "NIOWebSocket",
-                "PostgresNIO",
+            uses: [
+                "SubscriptionStore", "StrategyStore", "AccountsStore", "Models", "MQTTWire", "ExactJSON", "OctoBotFormats", "ArgumentParser",
+                "Histogram", "Logging", "NIOCore", "NIOHTTP1", "NIOPosix", "NIOWebSocket", "PostgresNIO",
             ]
         ),
         service("ProfileBenchmark", in: "Benchmarks/ProfileBenchmark", uses: ["OctoBotFormats", "ArgumentParser", "Histogram"]),
@@ -202,18 +205,18 @@ let package = Package(
         service(
             "EndToEnd", in: "Tests/EndToEnd",
             uses: [
-                "MQTTWire", "OctoBotFormats", "ArgumentParser", "AsyncHTTPClient", "Logging", "NIOCore", "NIOFoundationCompat", "NIOHTTP1",
+                "ExactJSON", "MQTTWire", "OctoBotFormats", "ArgumentParser", "AsyncHTTPClient", "Logging", "NIOCore", "NIOFoundationCompat", "NIOHTTP1",
                 "NIOPosix", "WSClient",
             ]
         ),
         library(
             "TestSupport", in: "Tests/TestSupport",
-            uses: ["Schema", "StrategyStore", "AccountsStore", 
-                "Models", "ServiceKit", "JWTKit", "ZIPFoundation", "HummingbirdTesting", "HTTPTypes", "NIOCore", "PostgresNIO", "Logging",
-                "ServiceLifecycle",
+            uses: [
+                "Schema", "StrategyStore", "AccountsStore", "Models", "ServiceKit", "JWTKit", "ZIPFoundation", "HummingbirdTesting",
+                "HTTPTypes", "NIOCore", "PostgresNIO", "Logging", "ServiceLifecycle",
             ]
         ),
-        tests("OctoBotFormatsTests", uses: ["OctoBotFormats", "TestSupport"]),
+        tests("OctoBotFormatsTests", uses: ["ExactJSON", "OctoBotFormats", "TestSupport"]),
         tests("ModelsTests", uses: ["Schema", "AccountsStore", "Models", "TestSupport", "Logging", "PostgresNIO"]),
         tests("MessagingTests", uses: ["EventBus", "Messaging", "Models", "TestSupport", "Logging", "PostgresNIO", "ServiceLifecycle"]),
         tests("ServiceKitTests", uses: ["Rules", "Models", "ServiceKit", "TestSupport", "HummingbirdTesting", "HTTPTypes", "JWTKit", "Logging"]),
@@ -223,31 +226,33 @@ let package = Package(
         ),
         tests(
             "ProfilesTests",
-            uses: ["StrategyStore", 
-                "Rules", "Profiles", "EventBus", "Messaging", "Models", "OctoBotFormats", "ServiceKit", "TestSupport", "HummingbirdTesting", "HTTPTypes",
-                "JWTKit", "Logging", "NIOCore", "PostgresNIO",
+            uses: [
+                "StrategyStore", "Rules", "Profiles", "EventBus", "Messaging", "Models", "OctoBotFormats", "ServiceKit", "TestSupport",
+                "HummingbirdTesting", "HTTPTypes", "JWTKit", "Logging", "NIOCore", "PostgresNIO",
             ]
         ),
         tests("WebTests", uses: ["Web", "Models", "ServiceKit", "TestSupport", "HummingbirdTesting", "Logging"]),
         tests(
             "SubscriptionsTests",
-            uses: ["AccountsStore", "SubscriptionStore", 
-                "Rules", "Subscriptions", "Profiles", "Models", "OctoBotFormats", "ServiceKit", "TestSupport", "HummingbirdTesting", "HTTPTypes", "Logging",
-                "NIOCore", "PostgresNIO",
+            uses: [
+                "AccountsStore", "SubscriptionStore", "Rules", "Subscriptions", "Profiles", "Models", "ExactJSON", "OctoBotFormats", "ServiceKit",
+                "TestSupport", "HummingbirdTesting", "HTTPTypes", "Logging", "NIOCore", "PostgresNIO",
             ]
         ),
         tests(
             "SignalRelayTests",
-            uses: ["SubscriptionStore", "StrategyStore", "AccountsStore", "SignalStore", 
-                "Rules", "SignalRelay", "MQTTWire", "Models", "OctoBotFormats", "ServiceKit", "TestSupport", "CompressNIO", "HummingbirdTesting", "HTTPTypes",
-                "Logging", "NIOCore", "NIOPosix", "PostgresNIO", "WSClient",
+            uses: [
+                "SubscriptionStore", "StrategyStore", "AccountsStore", "SignalStore", "Rules", "SignalRelay", "MQTTWire", "Models",
+                "OctoBotFormats", "ServiceKit", "TestSupport", "CompressNIO", "HummingbirdTesting", "HTTPTypes", "Logging", "NIOCore",
+                "NIOPosix", "PostgresNIO", "WSClient",
             ]
         ),
         tests(
             "ModerationTests",
-            uses: ["StrategyStore", "ModerationStore", 
-                "Rules", "Moderation", "Profiles", "AstrolabAdmin", "EventBus", "Messaging", "Models", "ServiceKit", "TestSupport", "AsyncHTTPClient",
-                "HummingbirdTesting", "HTTPTypes", "Logging", "NIOCore", "NIOHTTP1", "PostgresNIO",
+            uses: [
+                "StrategyStore", "ModerationStore", "Rules", "Moderation", "Profiles", "AstrolabAdmin", "EventBus", "Messaging", "Models",
+                "ServiceKit", "TestSupport", "AsyncHTTPClient", "HummingbirdTesting", "HTTPTypes", "Logging", "NIOCore", "NIOHTTP1",
+                "PostgresNIO",
             ]
         ),
     ]

@@ -1,5 +1,6 @@
-import Foundation
 import ArgumentParser
+import ExactJSON
+import Foundation
 import Histogram
 import MQTTWire
 import NIOCore

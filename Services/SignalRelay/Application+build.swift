@@ -7,6 +7,7 @@ import Models
 import NIOPosix
 import PostgresNIO
 import ServiceKit
+import SignalStore
 
 /// The thread of the log's own connections (see `buildApplication`); it lives as long as the process.
 private let appendEventLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -24,7 +25,8 @@ func buildApplication(
     let verificationKeys = try await runtime.makeVerificationKeys()
     let router = runtime.makeRouter(verificationKeys: verificationKeys, clock: clock)
     let strategies = PostgresStrategyDirectory(client: database, logger: log)
-    let hub = RelayHub(broker: runtime.broker, database: database, logger: log)
+    let signals = PostgresSignalLog(client: database, logger: log)
+    let hub = RelayHub(broker: runtime.broker, signals: signals, logger: log)
     // Appends have connections of their own, on a thread of their own: an author's signal must
     // not wait for a connection behind follower replays, nor for a turn on event loops busy
     // writing thousands of deliveries (each append is several round trips).
@@ -43,12 +45,12 @@ func buildApplication(
     // The stream route comes first: `/v1/signals/{strategyId}` would also match `stream`.
     let policy = AccessPolicy(strategies: strategies, entitlements: PostgresEntitlements(client: database, logger: log), clock: clock)
     let flow = FollowFlow(
-        policy: policy, database: database, hub: hub, log: LogReader(database: database, logger: log), buffer: configuration.followerBuffer, clock: clock, logger: log
+        policy: policy, signals: signals, hub: hub, log: LogReader(signals: signals, logger: log), buffer: configuration.followerBuffer, clock: clock, logger: log
     )
     let followers = FollowerSocket(flow: flow, logger: log)
     followers.addRoutes(to: router)
     SignalIngestController(ingest: ingest, strategies: strategies).addRoutes(to: router.group("v1/signals"))
-    SignalHistoryController(database: database, logger: log, policy: policy).addRoutes(to: router.group("v1/signals"))
+    SignalHistoryController(signals: signals, policy: policy).addRoutes(to: router.group("v1/signals"))
 
     var outbox = OutboxRelay.Settings()
     outbox.channels.append("outbox_signals")  // woken by signal records (the other services are not)
@@ -62,7 +64,7 @@ func buildApplication(
         services: [
             appendDatabase,
             RelayConsumers(hub: hub, broker: runtime.broker, logger: log),
-            LogGapFiller(hub: hub, log: LogReader(database: database, logger: log), interval: configuration.gapCheckInterval, logger: log),
+            LogGapFiller(hub: hub, log: LogReader(signals: signals, logger: log), interval: configuration.gapCheckInterval, logger: log),
             resumeBook,
             MQTTListener(
                 host: configuration.mqttHost, port: configuration.mqttPort, flow: flow, ingest: ingest, database: database,

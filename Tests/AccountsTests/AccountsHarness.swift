@@ -15,23 +15,18 @@ import Testing
 
 /// A fresh database, a movable clock and a signing key: everything one accounts test needs.
 struct AccountsHarness {
-    let database: TestDatabase
+    let bed: ServiceTestBed
     let clock = ManualClock()
-    let signingKey = ES256PrivateKey()
+    var database: TestDatabase { bed.database }
+    /// The key the service under test signs with (it is the accounts service).
+    var signingKey: ES256PrivateKey { bed.accounts.signingKey }
 
     static func make() async throws -> AccountsHarness {
-        AccountsHarness(database: try await TestDatabase.create())
+        AccountsHarness(bed: try await .make())
     }
 
     func configuration(_ overrides: [String: String] = [:]) throws -> AccountsConfiguration {
-        var environment = [
-            "DATABASE_URL": database.url,
-            "AMQP_URL": try TestBroker.url(),
-            "JWT_PRIVATE_KEY": signingKey.pemRepresentation,
-            "BCRYPT_COST": "4",
-            "LOG_LEVEL": "warning",
-        ]
-        environment.merge(overrides) { $1 }
+        let environment = bed.environment(["JWT_PRIVATE_KEY": signingKey.pemRepresentation, "BCRYPT_COST": "4"].merging(overrides) { $1 })
         return try AccountsConfiguration(environment: EnvironmentReader(environment))
     }
 

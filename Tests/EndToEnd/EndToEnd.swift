@@ -1,5 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
+import ExactJSON
 import Foundation
 import Logging
 import MQTTWire

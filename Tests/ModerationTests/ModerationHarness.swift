@@ -17,27 +17,19 @@ import Testing
 /// One database and a broker virtual host of its own, shared by the profiles and moderation
 /// services under test, so events flow between them over the real broker as in production.
 struct ModerationHarness {
-    let database: TestDatabase
-    let amqpURL: String
+    let bed: ServiceTestBed
     /// The real clock: case order (opened at) must follow the order of events, as in production.
     let clock: any WallClock = SystemWallClock()
-    let accounts = TestAccounts()
-
-    static let logger: Logger = {
-        var logger = Logger(label: "moderation-test")
-        logger.logLevel = .warning
-        return logger
-    }()
+    var database: TestDatabase { bed.database }
+    var amqpURL: String { bed.amqpURL }
+    static let logger = ServiceTestBed.logger
 
     static func make() async throws -> ModerationHarness {
-        ModerationHarness(database: try await TestDatabase.create(), amqpURL: try await TestBroker.isolatedURL())
+        ModerationHarness(bed: try await .make(isolatedBroker: true))
     }
 
     var environment: [String: String] {
-        [
-            "DATABASE_URL": database.url, "AMQP_URL": amqpURL, "JWT_PUBLIC_KEY": accounts.publicKeyPEM, "LOG_LEVEL": "warning",
-            "EVENT_STREAM_POLL_MS": "20", "EVENT_STREAM_KEEPALIVE_SECONDS": "1",
-        ]
+        bed.environment(["EVENT_STREAM_POLL_MS": "20", "EVENT_STREAM_KEEPALIVE_SECONDS": "1"])
     }
 
     func moderationApp() async throws -> some ApplicationProtocol {
@@ -49,7 +41,7 @@ struct ModerationHarness {
     }
 
     func user(_ name: String, admin: Bool = false) async throws -> TestUser {
-        try await accounts.user(name, admin: admin, in: database, at: clock.now(), accountCreatedAt: clock.now().addingTimeInterval(-30 * 86_400))
+        try await bed.user(name, admin: admin, at: clock.now(), accountCreatedAt: clock.now().addingTimeInterval(-30 * 86_400))
     }
 
     /// A strategy and an open case for it, written straight to the database (the submission

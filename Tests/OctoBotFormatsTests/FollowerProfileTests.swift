@@ -1,6 +1,7 @@
+import ExactJSON
 import OctoBotFormats
-import TestSupport
 import Testing
+import TestSupport
 
 @Suite("The follower profile of a signal strategy")
 struct FollowerProfileTests {

@@ -1,3 +1,4 @@
+import ExactJSON
 import OctoBotFormats
 import Testing
 

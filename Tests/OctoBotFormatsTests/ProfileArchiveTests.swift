@@ -1,7 +1,8 @@
+import ExactJSON
 import Foundation
 import OctoBotFormats
-import TestSupport
 import Testing
+import TestSupport
 
 @Suite("Validating OctoBot profile exports")
 struct ProfileArchiveTests {

@@ -17,35 +17,19 @@ import Testing
 
 /// A fresh database, a broker, a movable clock and a token signer: everything one profiles test needs.
 struct ProfilesHarness {
-    let database: TestDatabase
-    let amqpURL: String
+    let bed: ServiceTestBed
     let clock = ManualClock()
-    let accounts = TestAccounts()
+    var database: TestDatabase { bed.database }
+    var amqpURL: String { bed.amqpURL }
+    static let logger = ServiceTestBed.logger
 
-    static let logger: Logger = {
-        var logger = Logger(label: "profiles-test")
-        logger.logLevel = .warning
-        return logger
-    }()
-
-    /// `isolatedBroker` gives the test a virtual host of its own, for tests that need the
-    /// service's consumers to receive their events (the work queues have fixed names).
+    /// `isolatedBroker`: for tests whose service consumers must receive the events they emit.
     static func make(isolatedBroker: Bool = false) async throws -> ProfilesHarness {
-        ProfilesHarness(
-            database: try await TestDatabase.create(),
-            amqpURL: isolatedBroker ? try await TestBroker.isolatedURL() : try TestBroker.url()
-        )
+        ProfilesHarness(bed: try await .make(isolatedBroker: isolatedBroker))
     }
 
     func configuration() throws -> ProfilesConfiguration {
-        try ProfilesConfiguration(
-            environment: EnvironmentReader([
-                "DATABASE_URL": database.url,
-                "AMQP_URL": amqpURL,
-                "JWT_PUBLIC_KEY": accounts.publicKeyPEM,
-                "LOG_LEVEL": "warning",
-            ])
-        )
+        try ProfilesConfiguration(environment: EnvironmentReader(bed.environment()))
     }
 
     func app() async throws -> some ApplicationProtocol {
@@ -54,7 +38,7 @@ struct ProfilesHarness {
 
     /// A user in the database and an access token for them, as accounts would issue it.
     func user(_ name: String, admin: Bool = false) async throws -> TestUser {
-        try await accounts.user(name, admin: admin, in: database, at: clock.now())
+        try await bed.user(name, admin: admin, at: clock.now())
     }
 
     /// Puts `event` in this database's outbox: the service's own relay publishes it to the broker

@@ -8,24 +8,19 @@ import TestSupport
 
 /// A minimal service built the way every real one is, with a few routes that exercise ServiceKit.
 struct ServiceKitHarness {
-    let database: TestDatabase
-    let signingKey = ES256PrivateKey()
+    let bed: ServiceTestBed
     let clock = ManualClock()
+    var database: TestDatabase { bed.database }
+    var signingKey: ES256PrivateKey { bed.accounts.signingKey }
 
-    static func make() async throws -> ServiceKitHarness {
-        ServiceKitHarness(database: try await TestDatabase.create())
+    static func make(migrated: Bool = true) async throws -> ServiceKitHarness {
+        ServiceKitHarness(bed: try await .make(migrated: migrated))
     }
 
     func configuration(databaseURL: String? = nil) throws -> ServiceConfiguration {
-        try ServiceConfiguration(
-            environment: EnvironmentReader([
-                "DATABASE_URL": databaseURL ?? database.url,
-                "AMQP_URL": try TestBroker.url(),
-                "JWT_PUBLIC_KEY": signingKey.publicKey.pemRepresentation,
-                "LOG_LEVEL": "warning",
-            ]),
-            defaultPort: 0
-        )
+        var environment = bed.environment()
+        if let databaseURL { environment["DATABASE_URL"] = databaseURL }
+        return try ServiceConfiguration(environment: EnvironmentReader(environment), defaultPort: 0)
     }
 
     struct Echo: JSONRequestBody {

@@ -130,7 +130,7 @@ struct ServiceKitTests {
 
     @Test("a service will not start on an unmigrated database")
     func refusesOldSchema() async throws {
-        let harness = ServiceKitHarness(database: try await TestDatabase.create(migrated: false))
+        let harness = try await ServiceKitHarness.make(migrated: false)
         await #expect(throws: (any Error).self) {
             try await harness.app().test(.router) { _ in }
         }

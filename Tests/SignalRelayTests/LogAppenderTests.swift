@@ -39,9 +39,9 @@ struct LogAppenderTests {
             #expect(outcomes.map(\.index) == Array(1...200), "answered in the order queued")
             #expect(outcomes.map { $0.seq } == (2...201).map { Optional(Int64($0)) })
 
-            let logged = try await SignalLog.records(of: strategyId, after: 0, limit: 1000, client: client, logger: RelayHarness.logger)
+            let logged = try await PostgresSignalLog(client: client, logger: RelayHarness.logger).records(of: strategyId, after: 0, limit: 1000)
             #expect(logged.map(\.messageId) == (0...200).map { "u-\($0)" })
-            #expect(try await SignalLog.verify(strategyId, client: client, logger: RelayHarness.logger).isValid)
+            #expect(try await PostgresSignalLog(client: client, logger: RelayHarness.logger).verify(strategyId).isValid)
             // One commit for the first, one for the signal that met the lock, then 199 in batches of 64.
             #expect(try await Self.commits(of: strategyId, client) == 6)
             #expect(fannedOut.withLock { $0 } == Array(1...201))
@@ -66,7 +66,7 @@ struct LogAppenderTests {
             let outcomes = try await answers.wait(for: sent.count)
             #expect(outcomes.map(\.kind) == ["appended", "appended", "duplicate", "conflict", "appended"])
             #expect(outcomes.map(\.seq) == [2, 3, 2, nil, 4])
-            let chain = try await SignalLog.verify(strategyId, client: client, logger: RelayHarness.logger)
+            let chain = try await PostgresSignalLog(client: client, logger: RelayHarness.logger).verify(strategyId)
             #expect(chain.isValid && chain.records == 4)
         }
     }
@@ -98,11 +98,11 @@ struct LogAppenderTests {
                 default: Issue.record("retry \(index): \(outcome)")
                 }
             }
-            let logged = try await SignalLog.records(of: strategyId, after: 0, limit: 100, client: client, logger: RelayHarness.logger)
+            let logged = try await PostgresSignalLog(client: client, logger: RelayHarness.logger).records(of: strategyId, after: 0, limit: 100)
             // A statement that gave up may still commit once the lock is gone; a retry then finds its record.
             #expect(logged.count == 4)
             #expect(Set(logged.map(\.messageId)) == ["first", "late-1", "late-2", "late-3"])
-            #expect(try await SignalLog.verify(strategyId, client: client, logger: RelayHarness.logger).isValid)
+            #expect(try await PostgresSignalLog(client: client, logger: RelayHarness.logger).verify(strategyId).isValid)
         }
     }
 

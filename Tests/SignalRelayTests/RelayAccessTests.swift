@@ -163,12 +163,12 @@ struct RelayAccessTests {
             }
         }
         try await harness.database.withClient { client in
-            #expect(try await SignalLog.verify(world.strategyId, client: client, logger: RelayHarness.logger).isValid)
+            #expect(try await PostgresSignalLog(client: client, logger: RelayHarness.logger).verify(world.strategyId).isValid)
             try await client.query(
                 "UPDATE signal_records SET envelope = convert_to(replace(convert_from(envelope, 'UTF8'), '\"1\"', '\"9\"'), 'UTF8') WHERE seq = 2",
                 logger: RelayHarness.logger
             )
-            #expect(try await SignalLog.verify(world.strategyId, client: client, logger: RelayHarness.logger).firstBadSeq == 2)
+            #expect(try await PostgresSignalLog(client: client, logger: RelayHarness.logger).verify(world.strategyId).firstBadSeq == 2)
         }
     }
 }

@@ -95,7 +95,7 @@ struct RelayFlowTests {
                     }
                 }
                 let verification = try await harness.database.withClient { client in
-                    try await SignalLog.verify(world.strategyId, client: client, logger: RelayHarness.logger)
+                    try await PostgresSignalLog(client: client, logger: RelayHarness.logger).verify(world.strategyId)
                 }
                 #expect(verification.records == 4 && verification.isValid)
             }
@@ -145,7 +145,7 @@ struct RelayFlowTests {
                     #expect(mqttMessageIds == received.compactMap { $0["messageId"] as? String })
                 }
                 let verification = try await harness.database.withClient { client in
-                    try await SignalLog.verify(world.strategyId, client: client, logger: RelayHarness.logger)
+                    try await PostgresSignalLog(client: client, logger: RelayHarness.logger).verify(world.strategyId)
                 }
                 #expect(verification.records == 1000 && verification.isValid)
             }

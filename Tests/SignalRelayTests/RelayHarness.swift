@@ -18,26 +18,18 @@ import Testing
 /// A database, a broker virtual host and what following needs: an author with a published
 /// signal strategy and an emit key, a subscribed follower with a device, a stranger.
 struct RelayHarness {
-    let database: TestDatabase
-    let amqpURL: String
+    let bed: ServiceTestBed
     let clock: any WallClock = SystemWallClock()
-    let accounts = TestAccounts()
-
-    static let logger: Logger = {
-        var logger = Logger(label: "relay-test")
-        logger.logLevel = .warning
-        return logger
-    }()
+    var database: TestDatabase { bed.database }
+    var accounts: TestAccounts { bed.accounts }
+    static let logger = ServiceTestBed.logger
 
     static func make() async throws -> RelayHarness {
-        RelayHarness(database: try await TestDatabase.create(), amqpURL: try await TestBroker.isolatedURL())
+        RelayHarness(bed: try await .make(isolatedBroker: true))
     }
 
     func environment(_ overrides: [String: String] = [:]) -> [String: String] {
-        [
-            "DATABASE_URL": database.url, "AMQP_URL": amqpURL, "JWT_PUBLIC_KEY": accounts.publicKeyPEM, "LOG_LEVEL": "warning",
-            "MQTT_PORT": "0", "EMIT_RATE_PER_SECOND": "100000", "EMIT_BURST": "100000",
-        ].merging(overrides) { $1 }
+        bed.environment(["MQTT_PORT": "0", "EMIT_RATE_PER_SECOND": "100000", "EMIT_BURST": "100000"].merging(overrides) { $1 })
     }
 
     /// A relay instance; `mqttPort` is filled in once its MQTT listener is bound.
@@ -61,9 +53,9 @@ struct RelayHarness {
     }
 
     func world() async throws -> World {
-        let author = try await accounts.user("Author", in: database, at: clock.now())
-        let follower = try await accounts.user("Follower", in: database, at: clock.now())
-        let stranger = try await accounts.user("Stranger", in: database, at: clock.now())
+        let author = try await bed.user("Author", at: clock.now())
+        let follower = try await bed.user("Follower", at: clock.now())
+        let stranger = try await bed.user("Stranger", at: clock.now())
         return try await database.withClient { client in
             let strategies = PostgresStrategyRepository(client: client, logger: Self.logger)
             var ids: [String] = []

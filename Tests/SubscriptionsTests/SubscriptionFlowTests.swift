@@ -1,3 +1,4 @@
+import ExactJSON
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -5,8 +6,8 @@ import Models
 import NIOCore
 import OctoBotFormats
 import PostgresNIO
-import TestSupport
 import Testing
+import TestSupport
 
 @Suite("Subscriptions and downloads", .timeLimit(.minutes(5)))
 struct SubscriptionFlowTests {

@@ -18,29 +18,18 @@ import Testing
 struct SubscriptionsHarness {
     static let secret = "test-download-token-secret-0123456789abcdef"
 
-    let database: TestDatabase
-    let amqpURL: String
+    let bed: ServiceTestBed
     let clock = ManualClock()
-    let accounts = TestAccounts()
-
-    static let logger: Logger = {
-        var logger = Logger(label: "subscriptions-test")
-        logger.logLevel = .warning
-        return logger
-    }()
+    var database: TestDatabase { bed.database }
+    var accounts: TestAccounts { bed.accounts }
+    static let logger = ServiceTestBed.logger
 
     static func make(isolatedBroker: Bool = false) async throws -> SubscriptionsHarness {
-        SubscriptionsHarness(
-            database: try await TestDatabase.create(),
-            amqpURL: isolatedBroker ? try await TestBroker.isolatedURL() : try TestBroker.url()
-        )
+        SubscriptionsHarness(bed: try await .make(isolatedBroker: isolatedBroker))
     }
 
     var environment: [String: String] {
-        [
-            "DATABASE_URL": database.url, "AMQP_URL": amqpURL, "JWT_PUBLIC_KEY": accounts.publicKeyPEM, "LOG_LEVEL": "warning",
-            "DOWNLOAD_TOKEN_SECRET": Self.secret, "PUBLIC_BASE_URL": "http://edge.test", "EXPIRY_INTERVAL_SECONDS": "3600",
-        ]
+        bed.environment(["DOWNLOAD_TOKEN_SECRET": Self.secret, "PUBLIC_BASE_URL": "http://edge.test", "EXPIRY_INTERVAL_SECONDS": "3600"])
     }
 
     func subscriptionsApp() async throws -> some ApplicationProtocol {
@@ -52,7 +41,7 @@ struct SubscriptionsHarness {
     }
 
     func user(_ name: String, admin: Bool = false) async throws -> TestUser {
-        try await accounts.user(name, admin: admin, in: database, at: clock.now())
+        try await bed.user(name, admin: admin, at: clock.now())
     }
 
     /// Publishes straight in the database, as an approval from moderation would.

@@ -28,7 +28,7 @@ struct GoTrueController: Sendable {
         group.post("signup") { request, _ in
             let body = try await request.decodeJSONBody(SignupRequest.self)
             let account = try body.registration.get()
-            let user = try await sessions.register(account, metadataJSON: try UserMetadata.encode(body.metadata))
+            let user = try await sessions.register(account, metadataJSON: UserMetadata.encode(body.metadata))
             // Astrolab confirms no email, so signing up also signs in (GoTrue's "autoconfirm").
             return try await goTrueSession(try await sessions.startSession(for: user))
         }
@@ -42,7 +42,7 @@ struct GoTrueController: Sendable {
         group.put("user") { request, context in
             let principal = try context.requireUser()
             let body = try await request.decodeJSONBody(UpdateUserRequest.self)
-            let patch = try UserMetadata.encode(body.metadataPatch)
+            let patch = UserMetadata.encode(body.metadataPatch)
             switch try await users.mergeMetadata(id: principal.userId, patchJSON: patch, maxBytes: UpdateUserRequest.maximumMetadataBytes) {
             case .merged(let user, let metadata):
                 return GoTrueUser(user, metadata: UserMetadata.decode(metadata))

@@ -1,3 +1,4 @@
+import ExactJSON
 import Foundation
 import ServiceKit
 
@@ -27,7 +28,7 @@ struct RefreshTokenGrantRequest: JSONRequestBody {
 /// with GoTrue's code (`weak_password`, `email_address_invalid`).
 struct SignupRequest: JSONRequestBody {
     let registration: Result<RegisterRequest, ProblemDetails>
-    let metadata: [String: JSONValue]
+    let metadata: JSONObject
 
     init(fields: inout JSONFields) {
         let email = fields.requiredString("email") ?? ""
@@ -61,7 +62,7 @@ struct SignupRequest: JSONRequestBody {
 /// `PUT /auth/v1/user`: only `data` (metadata merged member by member) is supported. Changing
 /// the email or password happens on Astrolab itself, so those members are refused, not ignored.
 struct UpdateUserRequest: JSONRequestBody {
-    let metadataPatch: [String: JSONValue]
+    let metadataPatch: JSONObject
 
     static let maximumMetadataBytes = 16 * 1024
 

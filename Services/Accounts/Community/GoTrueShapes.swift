@@ -1,3 +1,4 @@
+import ExactJSON
 import Foundation
 import Hummingbird
 import Models
@@ -14,7 +15,7 @@ struct GoTrueUser: ResponseEncodable {
     let email: String
     let phone = ""
     let appMetadata = AppMetadata()
-    let userMetadata: [String: JSONValue]
+    let userMetadata: JSONObject
     let identities: [Identity]
     let createdAt: Date
     let confirmedAt: Date
@@ -32,7 +33,7 @@ struct GoTrueUser: ResponseEncodable {
         let id: String
         let identityId: String
         let userId: String
-        let identityData: [String: JSONValue]
+        let identityData: JSONObject
         let provider = "email"
         let createdAt: Date
         let updatedAt: Date
@@ -44,7 +45,7 @@ struct GoTrueUser: ResponseEncodable {
         }
     }
 
-    init(_ user: User, metadata: [String: JSONValue]) {
+    init(_ user: User, metadata: JSONObject) {
         let id = user.id.uuidString.lowercased()
         self.id = id
         email = user.email
@@ -80,7 +81,7 @@ struct GoTrueSession: ResponseEncodable {
     let refreshToken: String
     let user: GoTrueUser
 
-    init(_ session: IssuedSession, metadata: [String: JSONValue], issuedAt: Date) {
+    init(_ session: IssuedSession, metadata: JSONObject, issuedAt: Date) {
         accessToken = session.tokens.accessToken
         expiresIn = session.tokens.expiresIn
         expiresAt = Int(issuedAt.timeIntervalSince1970.rounded(.down)) + session.tokens.expiresIn

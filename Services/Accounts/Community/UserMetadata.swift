@@ -1,15 +1,14 @@
-import Foundation
-import ServiceKit
+import ExactJSON
 
 /// A user's free-form metadata as stored (`users.user_metadata`, a JSON object) and as GoTrue
 /// clients read and write it.
 enum UserMetadata {
-    static func decode(_ json: String?) -> [String: JSONValue] {
-        guard let json, case .object(let members)? = try? JSONDecoder().decode(JSONValue.self, from: Data(json.utf8)) else { return [:] }
+    static func decode(_ json: String?) -> JSONObject {
+        guard let json, let members = (try? JSONParser.parse(Array(json.utf8)))?.objectValue else { return JSONObject() }
         return members
     }
 
-    static func encode(_ members: [String: JSONValue]) throws -> String {
-        String(decoding: try JSONEncoder().encode(JSONValue.object(members)), as: UTF8.self)
+    static func encode(_ members: JSONObject) -> String {
+        String(decoding: JSONWriter.bytes(.object(members)), as: UTF8.self)
     }
 }

@@ -32,7 +32,8 @@ struct VerifyCommand: AsyncParsableCommand {
     func run() async throws {
         let strategy = self.strategy
         let (verification, head) = try await database.withClient { client, logger in
-            (try await SignalLog.verify(strategy, client: client, logger: logger), try await SignalLog.head(of: strategy, client: client, logger: logger))
+            let log = PostgresSignalLog(client: client, logger: logger)
+            return (try await log.verify(strategy), try await log.head(of: strategy))
         }
         guard let bad = verification.firstBadSeq else {
             print("\(strategy): \(verification.records) records, chain valid; head seq \(head.seq) hash \(SignalRecord.hex(head.hash))")

@@ -1,6 +1,7 @@
+import ExactJSON
 import Foundation
-import MQTTWire
 import Models
+import MQTTWire
 import NIOCore
 import OctoBotFormats
 

@@ -22,11 +22,11 @@ struct LogReader: Sendable {
     private let readPage: ReadPage
     private let readHeads: ReadHeads
 
-    init(database: PostgresClient, logger: Logger) {
+    init(signals: any SignalLog, logger: Logger) {
         self.init(attemptTimeout: .seconds(5), retryDelay: .milliseconds(250), logger: logger) { strategyId, after, limit in
-            try await SignalLog.records(of: strategyId, after: after, limit: limit, client: database, logger: logger)
+            try await signals.records(of: strategyId, after: after, limit: limit)
         } readHeads: { strategyIds in
-            try await SignalLog.headSeqs(of: strategyIds, client: database, logger: logger)
+            try await signals.headSeqs(of: strategyIds)
         }
     }
 

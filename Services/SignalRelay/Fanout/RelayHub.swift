@@ -50,12 +50,12 @@ final class RelayHub: Sendable {
     /// The instance's exclusive queue on `astrolab.signals`.
     let queueName: String
     let logger: Logger
-    let database: PostgresClient
+    let signals: any SignalLog
     private let state = Mutex(State())
 
-    init(broker: AMQPConnection, database: PostgresClient, logger: Logger) {
+    init(broker: AMQPConnection, signals: any SignalLog, logger: Logger) {
         self.broker = broker
-        self.database = database
+        self.signals = signals
         self.logger = logger
         queueName = "signal-relay.feed.\(UUID().uuidString.lowercased())"
     }
@@ -75,7 +75,7 @@ final class RelayHub: Sendable {
         }
         if state.withLock({ $0.strategies[strategyId]?.dispatched == nil }) {
             // Read once bound: every record after this head comes live, or the gap filler brings it.
-            let head = try await SignalLog.head(of: strategyId, client: database, logger: logger).seq
+            let head = try await signals.head(of: strategyId).seq
             state.withLock { state in
                 guard let dispatched = state.strategies[strategyId].map({ $0.dispatched ?? head }) else { return }
                 state.strategies[strategyId]?.dispatched = max(dispatched, head)

@@ -17,7 +17,7 @@ struct FollowFlow: Sendable {
     }
 
     let policy: AccessPolicy
-    let database: PostgresClient
+    let signals: any SignalLog
     let hub: RelayHub
     let log: LogReader
     /// Records a subscription may hold while it reads the log, before it counts as too slow.
@@ -45,7 +45,7 @@ struct FollowFlow: Sendable {
         active.insert(subscription)
         do {
             try await hub.add(subscription, strategyId: strategyId)
-            let head = try await SignalLog.head(of: strategyId, client: database, logger: logger).seq
+            let head = try await signals.head(of: strategyId).seq
             subscription.start(after: try await startAfter(head))
             if !isOpen() { active.stopAll() }
             if let until {

@@ -13,14 +13,13 @@ import SignalStore
 struct SignalHistoryController: Sendable {
     static let maxLimit = 500
 
-    let database: PostgresClient
-    let logger: Logger
+    let signals: any SignalLog
     let policy: AccessPolicy
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get(":strategyId/head") { _, context in
             let strategy = try await visibleStrategy(context)
-            let head = try await SignalLog.head(of: strategy.id, client: database, logger: logger)
+            let head = try await signals.head(of: strategy.id)
             return HeadResponse(seq: head.seq, hash: SignalRecord.hex(head.hash))
         }
         group.get(":strategyId") { request, context in
@@ -37,7 +36,7 @@ struct SignalHistoryController: Sendable {
             if limit == nil || limit.map({ $0 < 1 }) == true { errors.append(.init(field: "limit", message: "must be a positive integer")) }
             guard errors.isEmpty, let after, let limit else { throw ProblemDetails.validation(errors) }
             let page = min(limit, Self.maxLimit)
-            let records = try await SignalLog.records(of: strategy.id, after: after, limit: page, client: database, logger: logger)
+            let records = try await signals.records(of: strategy.id, after: after, limit: page)
             // Records are embedded as stored, byte for byte.
             var body = Array("{\"items\":[".utf8)
             for (index, record) in records.enumerated() {

@@ -32,17 +32,15 @@ final class LogAppender: Sendable {
     /// The most signals one statement writes.
     static let maxBatch = 64
 
-    private let database: PostgresClient
-    private let logger: Logger
+    private let log: any SignalLog
     private let fanOut: @Sendable (SignalRecord) -> Void
     private let heads = AppendedHeads()
     /// By strategy, the requests waiting for the statement under way; a strategy is present
     /// exactly while a task is writing its log.
     private let waiting = Mutex<[String: [Request]]>([:])
 
-    init(database: PostgresClient, logger: Logger, fanOut: @escaping @Sendable (SignalRecord) -> Void) {
-        self.database = database
-        self.logger = logger
+    init(log: any SignalLog, fanOut: @escaping @Sendable (SignalRecord) -> Void) {
+        self.log = log
         self.fanOut = fanOut
     }
 
@@ -128,14 +126,14 @@ final class LogAppender: Sendable {
         while !rest.isEmpty {
             try Task.checkCancellation()
             if let head = heads.head(of: strategyId),
-                let records = try await SignalLog.append(rest.map { ($0.envelope, $0.receivedAt) }, to: strategyId, after: head, client: database, logger: logger)
+                let records = try await log.append(rest.map { ($0.envelope, $0.receivedAt) }, to: strategyId, after: head)
             {
                 if let last = records.last { heads.remember(SignalHead(after: last), of: strategyId) }
                 return outcomes + records.map(AppendOutcome.appended)
             }
             guard let request = rest.popFirst() else { break }
             try Task.checkCancellation()
-            let outcome = try await SignalLog.append(request.envelope, to: strategyId, at: request.receivedAt, client: database, logger: logger)
+            let outcome = try await log.append(request.envelope, to: strategyId, at: request.receivedAt)
             if case .appended(let record) = outcome {
                 heads.remember(SignalHead(after: record), of: strategyId)
             } else {

@@ -46,7 +46,7 @@ struct SignalIngest: Sendable {
         self.limiter = limiter
         self.clock = clock
         self.commitTimeout = commitTimeout
-        appender = LogAppender(database: database, logger: logger, fanOut: fanOut)
+        appender = LogAppender(log: PostgresSignalLog(client: database, logger: logger), fanOut: fanOut)
     }
 
     /// The deadline of a request that starts now.

@@ -1,3 +1,4 @@
+import ExactJSON
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -139,21 +140,22 @@ final class FollowerSession: Sendable {
     }
 }
 
-/// The server's frames, written by hand so records are embedded byte for byte.
+/// The server's control frames. A record's frame embeds its stored bytes as they are, so it is
+/// built by `LiveRecord` instead.
 enum Frames {
     static func subscribed(strategyId: String, headSeq: Int64) -> String {
-        "{\"type\":\"subscribed\",\"strategyId\":\(quoted(strategyId)),\"headSeq\":\(headSeq)}"
+        text(["type": "subscribed", "strategyId": .string(strategyId), "headSeq": .number(String(headSeq))])
     }
 
     static func unsubscribed(strategyId: String) -> String {
-        "{\"type\":\"unsubscribed\",\"strategyId\":\(quoted(strategyId)),\"reason\":\"subscription_ended\"}"
+        text(["type": "unsubscribed", "strategyId": .string(strategyId), "reason": "subscription_ended"])
     }
 
     static func error(strategyId: String?, code: String, message: String) -> String {
-        "{\"type\":\"error\",\"strategyId\":\(strategyId.map(quoted) ?? "null"),\"code\":\(quoted(code)),\"message\":\(quoted(message))}"
+        text(["type": "error", "strategyId": strategyId.map(JSON.string) ?? .null, "code": .string(code), "message": .string(message)])
     }
 
-    static func quoted(_ text: String) -> String {
-        String(decoding: JSONWriter.bytes(.string(text)), as: UTF8.self)
+    private static func text(_ frame: JSONObject) -> String {
+        String(decoding: JSONWriter.bytes(.object(frame)), as: UTF8.self)
     }
 }

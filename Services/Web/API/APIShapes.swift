@@ -1,3 +1,4 @@
+import ExactJSON
 import Foundation
 import ServiceKit
 
@@ -31,7 +32,7 @@ struct StrategyData: Decodable, Sendable {
     let currentVersion: Version?
     let publishedAt: Date?
     /// Present for the author while edits of a published strategy wait for review.
-    let pendingChanges: [String: JSONValue]?
+    let pendingChanges: JSONObject?
 
     /// Moderation took it down (`rejectionReason` says why): final.
     var isTakenDown: Bool { status == "taken_down" }
@@ -155,7 +156,7 @@ struct SignalRecordData: Decodable, Sendable {
     let seq: Int
     let receivedAt: Date
     let hash: String
-    let envelope: JSONValue
+    let envelope: JSON
 }
 
 struct SignalHistoryData: Decodable, Sendable {

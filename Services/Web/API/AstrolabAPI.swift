@@ -42,14 +42,14 @@ struct AstrolabAPI: Sendable {
     /// `clientAddress`: the browser's, for what the API counts per client (sign-in attempts); the
     /// edge's internal entrance believes it.
     func post(_ path: String, token: String?, json: [String: any Sendable & Encodable]? = nil, clientAddress: String? = nil) async throws -> Answer {
-        let body = try json.map { try JSONEncoder().encode(JSONObject($0)) }
+        let body = try json.map { try JSONEncoder().encode(EncodableMembers($0)) }
         return try await send(
             .POST, path, token: token, body: body.map { ByteBuffer(data: $0) }, contentType: json == nil ? nil : "application/json", clientAddress: clientAddress
         )
     }
 
     func patch(_ path: String, token: String?, json: [String: any Sendable & Encodable]) async throws -> Answer {
-        let body = try JSONEncoder().encode(JSONObject(json))
+        let body = try JSONEncoder().encode(EncodableMembers(json))
         return try await send(.PATCH, path, token: token, body: ByteBuffer(data: body), contentType: "application/json")
     }
 
@@ -95,7 +95,7 @@ struct APIProblem: Decodable, Sendable, Error {
 }
 
 /// A JSON object of encodable values (request bodies built by the pages).
-private struct JSONObject: Encodable {
+private struct EncodableMembers: Encodable {
     let members: [String: any Sendable & Encodable]
 
     init(_ members: [String: any Sendable & Encodable]) {

@@ -1,3 +1,4 @@
+import ExactJSON
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -64,7 +65,7 @@ struct LiveSignals: Sendable {
                 configuration.additionalHeaders[.authorization] = "Bearer \(token)"
                 do {
                     try await WebSocketClient.connect(url: url, configuration: configuration, logger: logger) { inbound, outbound, _ in
-                        try await outbound.write(.text("{\"type\":\"subscribe\",\"strategyId\":\"\(strategyId)\",\"after\":\(after)}"))
+                        try await outbound.write(.text(Self.subscribeFrame(strategyId: strategyId, after: after)))
                         for try await message in inbound.messages(maxSize: 1 << 20) {
                             guard case .text(let text) = message else { continue }
                             switch Self.translate(text) {
@@ -108,6 +109,12 @@ struct LiveSignals: Sendable {
         default:
             return .ignored
         }
+    }
+
+    /// What the feed asks the relay for: the strategy's records after `after`.
+    static func subscribeFrame(strategyId: String, after: Int64) -> String {
+        let frame: JSON = ["type": "subscribe", "strategyId": .string(strategyId), "after": .number(String(after))]
+        return String(decoding: JSONWriter.bytes(frame), as: UTF8.self)
     }
 
     /// The relay's frames the feed reads.

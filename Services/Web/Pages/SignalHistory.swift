@@ -1,3 +1,4 @@
+import ExactJSON
 import Foundation
 import ServiceKit
 
@@ -36,16 +37,14 @@ struct SignalHistory: Sendable {
     }
 
     /// `create buy BTC/USDT 5%; cancel …`: each signal's action, side, symbol and amount.
-    static func summary(of envelope: JSONValue) -> String {
-        guard case .object(let members) = envelope, case .object(let bundle)? = members["s"], case .array(let signals)? = bundle["signals"] else {
-            return "unreadable signal"
-        }
+    static func summary(of envelope: JSON) -> String {
+        guard let signals = envelope["s"]?["signals"]?.arrayValue else { return "unreadable signal" }
         return signals.map { signal -> String in
-            guard case .object(let fields) = signal, case .object(let content)? = fields["content"] else { return "?" }
+            guard let content = signal["content"]?.objectValue else { return "?" }
             return ["action", "side", "symbol", "target_amount", "leverage"].compactMap { key -> String? in
                 switch content[key] {
                 case .string(let text)?: text
-                case .number(let number)?: key == "leverage" ? "×\(number)" : "\(number)"
+                case .number(let number)?: key == "leverage" ? "×\(number)" : number
                 default: nil
                 }
             }.joined(separator: " ")

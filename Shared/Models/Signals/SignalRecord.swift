@@ -1,4 +1,5 @@
 import Crypto
+import ExactJSON
 import Foundation
 import OctoBotFormats
 

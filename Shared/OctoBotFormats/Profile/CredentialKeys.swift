@@ -1,3 +1,4 @@
+import ExactJSON
 import Foundation
 
 /// Recognises keys that hold credentials, however they are spelled (`api-key`, `apiKey`,

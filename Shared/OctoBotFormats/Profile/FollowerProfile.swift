@@ -1,3 +1,5 @@
+import ExactJSON
+
 /// The profile a follower imports to copy a signal strategy (OCTOBOT.md §1 "Follower profile"):
 /// OctoBot's `RemoteTradingSignalsTradingMode` set to the strategy identifier, the strategy's
 /// pairs and default exchange, the simulator on and the real trader off, so a newcomer's first
@@ -87,7 +89,7 @@ public struct FollowerProfile: Sendable {
             ],
             "config": [
                 "crypto-currencies": .object(currencies),
-                "exchanges": .object(JSONObject([(exchange, ["enabled": true, "exchange-type": .string(exchangeType)])])),
+                "exchanges": .object([exchange: ["enabled": true, "exchange-type": .string(exchangeType)]]),
                 "trader": ["enabled": false, "load-trade-history": false],
                 "trader-simulator": [
                     "enabled": true,

@@ -1,3 +1,5 @@
+import ExactJSON
+
 /// A profile upload that passed validation, normalised for storage and download.
 public struct ValidatedProfile: Sendable {
     /// The files as they will be served: at the zip root, disabled exchanges removed.

@@ -1,3 +1,5 @@
+import ExactJSON
+
 /// What Astrolab accepts in `profile.json`: OctoBot 2.0's profile schema, plus the keys newer bots
 /// write (`config.distribution`, `config.trading.paused`, `config.services`, `profile.hidden`).
 /// Unknown keys are kept with a warning, so a newer bot's export is not refused for a key we have

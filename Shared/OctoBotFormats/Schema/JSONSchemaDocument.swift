@@ -1,3 +1,5 @@
+import ExactJSON
+
 /// Reads a JSON Schema document (the subset OctoBot's profile schema uses) into a `SchemaNode`,
 /// so the bot's own schema file can judge what Astrolab produces. Unsupported keywords are an
 /// error rather than silently ignored: a check that skips rules would pass anything.

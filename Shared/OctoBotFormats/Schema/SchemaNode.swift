@@ -1,3 +1,5 @@
+import ExactJSON
+
 /// A JSON Schema subset: what OctoBot's profile schema uses, plus one thing it cannot say — that
 /// an unknown key is worth a warning rather than an error.
 public final class SchemaNode: Sendable {

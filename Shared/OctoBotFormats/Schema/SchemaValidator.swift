@@ -1,3 +1,5 @@
+import ExactJSON
+
 /// One finding of schema validation, at a JSON path such as `config.exchanges.binance`.
 public struct SchemaIssue: Sendable, Equatable, CustomStringConvertible {
     public enum Severity: Sendable, Equatable {

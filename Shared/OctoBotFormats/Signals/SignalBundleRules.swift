@@ -1,3 +1,5 @@
+import ExactJSON
+
 /// The rules a SignalBundle and its signals follow (OCTOBOT.md §2). Validation only checks
 /// what followers rely on; it never rewrites, and unknown keys are kept.
 enum SignalBundleRules {

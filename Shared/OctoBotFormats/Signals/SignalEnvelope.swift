@@ -1,3 +1,5 @@
+import ExactJSON
+
 /// A trading-signal feed envelope that passed validation (OCTOBOT.md §2):
 /// `{"t": "t", "v": "1.0.0", "s": <SignalBundle>, "u": "<message id>"}`.
 public struct SignalEnvelope: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import ExactJSON
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -37,11 +38,11 @@ public enum CommunityAPI: Sendable, Equatable {
     }
 
     /// `problem` as this part of the API says it. Status, `Retry-After` and `Allow` stay as they are.
-    public func response(for problem: ProblemDetails) throws -> Response {
+    public func response(for problem: ProblemDetails) -> Response {
         var headers = problem.headers
         headers[.contentType] = "application/json"
         let status: HTTPResponse.Status
-        var body: [String: JSONValue]
+        var body: JSONObject
         switch self {
         case .auth:
             let (goTrueStatus, code) = Self.goTrueError(for: problem)
@@ -49,7 +50,7 @@ public enum CommunityAPI: Sendable, Equatable {
             headers[.supabaseAPIVersion] = Self.goTrueAPIVersion
             body = ["code": .string(code), "error_code": .string(code), "msg": .string(problem.detail)]
             // supabase_auth reads a weak password's reasons and fails to parse the error without them.
-            if code == "weak_password" { body["weak_password"] = .object(["reasons": .array([.string("length")])]) }
+            if code == "weak_password" { body.set("weak_password", ["reasons": ["length"]]) }
         case .rest:
             let (code, message) = Self.postgRESTError(for: problem)
             status = problem.status
@@ -58,9 +59,7 @@ public enum CommunityAPI: Sendable, Equatable {
             status = problem.status
             body = ["code": .string(problem.code ?? Self.statusCode(problem.status)), "message": .string(problem.detail)]
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(body))))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSONWriter.bytes(.object(body)))))
     }
 
     /// GoTrue's status and code. Its statuses differ from ours for a few reasons (a wrong password

@@ -1,10 +1,12 @@
+import ExactJSON
+
 /// Reads the fields of a JSON object body and collects every problem, so a 422 names each field
 /// that is missing, of the wrong type or invalid.
 public struct JSONFields: Sendable {
-    let object: [String: JSONValue]
+    let object: JSONObject
     public private(set) var errors: [ProblemDetails.FieldError] = []
 
-    public init(_ object: [String: JSONValue]) {
+    public init(_ object: JSONObject) {
         self.object = object
     }
 
@@ -54,7 +56,7 @@ public struct JSONFields: Sendable {
     }
 
     /// A JSON object field, kept as it was sent (user metadata, a bot's activity times).
-    public mutating func optionalObject(_ field: String) -> [String: JSONValue]? {
+    public mutating func optionalObject(_ field: String) -> JSONObject? {
         guard let value = object[field], value != .null else { return nil }
         guard case .object(let members) = value else {
             reject(field, "must be an object, got \(value.typeName)")
@@ -69,7 +71,7 @@ public struct JSONFields: Sendable {
     }
 
     /// The body's member names, for refusing the ones an endpoint does not know.
-    public var names: Dictionary<String, JSONValue>.Keys { object.keys }
+    public var names: [String] { object.keys }
 
     /// A whole number (JSON has only one number type: `3.0` counts, `3.5` does not).
     public mutating func requiredInt(_ field: String) -> Int? {
@@ -77,14 +79,14 @@ public struct JSONFields: Sendable {
             reject(field, "is required")
             return nil
         }
-        guard case .number(let number) = value, number == number.rounded(), abs(number) < 1e15 else {
+        guard let number = value.doubleValue, number == number.rounded(), abs(number) < 1e15 else {
             reject(field, "must be a whole number, got \(value.typeName)")
             return nil
         }
         return Int(number)
     }
 
-    private mutating func string(_ value: JSONValue, field: String) -> String? {
+    private mutating func string(_ value: JSON, field: String) -> String? {
         guard case .string(let string) = value else {
             reject(field, "must be a string, got \(value.typeName)")
             return nil

@@ -1,4 +1,4 @@
-import Foundation
+import ExactJSON
 import Hummingbird
 import NIOCore
 
@@ -41,19 +41,21 @@ extension Request {
         }
     }
 
-    private func validated<Body: JSONRequestBody>(_ type: Body.Type, from object: [String: JSONValue]) throws -> Body {
+    private func validated<Body: JSONRequestBody>(_ type: Body.Type, from object: JSONObject) throws -> Body {
         var fields = JSONFields(object)
         let body = Body(fields: &fields)
         guard fields.errors.isEmpty else { throw ProblemDetails.validation(fields.errors) }
         return body
     }
 
-    private func jsonObject(_ buffer: ByteBuffer) throws -> [String: JSONValue] {
-        let value: JSONValue
+    /// Parsed strictly (`JSONParser`): a member named twice is refused rather than read as
+    /// whichever copy a parser keeps, since a proxy or a log reader could keep the other.
+    private func jsonObject(_ buffer: ByteBuffer) throws -> JSONObject {
+        let value: JSON
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))
+            value = try JSONParser.parse(buffer.readableBytesView)
         } catch {
-            throw ProblemDetails.malformed("The body is not valid JSON.")
+            throw ProblemDetails.malformed("The body is not valid JSON: \(error).")
         }
         guard case .object(let object) = value else {
             throw ProblemDetails.validation([], detail: "The body must be a JSON object, got \(value.typeName).")

@@ -21,7 +21,7 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             }
             // The community API's clients parse their own error shapes (Supabase's).
             if let communityAPI = CommunityAPI(path: request.uri.path) {
-                return try communityAPI.response(for: problem)
+                return communityAPI.response(for: problem)
             }
             return try problem.response(from: request, context: context)
         }

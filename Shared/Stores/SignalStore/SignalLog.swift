@@ -38,15 +38,63 @@ public struct ChainVerification: Sendable, Equatable {
     public var isValid: Bool { firstBadSeq == nil }
 }
 
-/// The `signal_records` and `signal_heads` tables (owned by the signal relay).
-public enum SignalLog {
+/// Each strategy's hash-chained log of signals: the `signal_records` and `signal_heads` tables
+/// (owned by the signal relay).
+public protocol SignalLog: Sendable {
+    /// Appends one signal, locking the chain's head; tells a retry (`duplicate`) from a conflict.
+    func append(_ envelope: SignalEnvelope, to strategyId: String, at now: Date) async throws -> AppendOutcome
+    /// Appends signals after `head` in one step, or returns nil if `head` is no longer the end
+    /// or a message id is logged already (then `append` one by one sorts it out).
+    func append(_ envelopes: [(envelope: SignalEnvelope, receivedAt: Date)], to strategyId: String, after head: SignalHead) async throws -> [SignalRecord]?
+    /// Records after `seq`, in order, at most `limit`.
+    func records(of strategyId: String, after seq: Int64, limit: Int) async throws -> [SignalRecord]
+    /// The head seq of each of `strategyIds` that has a log.
+    func headSeqs(of strategyIds: [String]) async throws -> [String: Int64]
+    /// The chain's end: `{seq: 0, hash: zeros}` when empty.
+    func head(of strategyId: String) async throws -> SignalHead
+}
+
+extension SignalLog {
+    /// Recomputes the whole chain from the stored envelopes: numbering from 1 without gaps,
+    /// each `prevHash` the previous `hash`, each `hash` the digest of its link.
+    public func verify(_ strategyId: String) async throws -> ChainVerification {
+        var previous = SignalRecord.zeroHash
+        var expected: Int64 = 1
+        var count = 0
+        while true {
+            let page = try await records(of: strategyId, after: expected - 1, limit: 1000)
+            for record in page {
+                guard record.seq == expected, record.prevHash == previous,
+                    record.hash == SignalRecord.chainHash(previous: previous, envelope: record.envelope)
+                else { return ChainVerification(records: count, firstBadSeq: expected) }
+                previous = record.hash
+                expected += 1
+                count += 1
+            }
+            if page.count < 1000 { break }
+        }
+        let head = try await head(of: strategyId)
+        guard head.seq == expected - 1, head.hash == previous else { return ChainVerification(records: count, firstBadSeq: expected) }
+        return ChainVerification(records: count, firstBadSeq: nil)
+    }
+}
+
+public struct PostgresSignalLog: SignalLog {
     /// Exchange `astrolab.signals`: the routing key is the strategy id, the body the record.
-    public static let recordType = "signal.record"
+    static let recordType = "signal.record"
+
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
 
     /// Appends `envelope` to `strategyId`'s log in one transaction that locks the chain's head
     /// (concurrent emitters of one strategy take turns; others run in parallel), and queues the
     /// record for fan-out through the outbox, so a committed record is always relayed.
-    public static func append(_ envelope: SignalEnvelope, to strategyId: String, at now: Date, client: PostgresClient, logger: Logger) async throws -> AppendOutcome {
+    public func append(_ envelope: SignalEnvelope, to strategyId: String, at now: Date) async throws -> AppendOutcome {
         let bytes = envelope.canonicalBytes
         return try await client.withTransaction(logger: logger) { connection -> AppendOutcome in
             try await connection.query(
@@ -60,10 +108,10 @@ public enum SignalLog {
                 head = SignalHead(seq: seq, hash: Array(hash))
             }
             let existing = try await connection.query(
-                "\(unescaped: selectRecords) WHERE strategy_id = \(strategyId) AND message_id = \(envelope.messageId)", logger: logger
+                "\(unescaped: Self.selectRecords) WHERE strategy_id = \(strategyId) AND message_id = \(envelope.messageId)", logger: logger
             )
             for try await row in existing {
-                let record = try decode(row)
+                let record = try Self.decode(row)
                 return record.envelope == bytes ? .duplicate(record) : .conflict
             }
             let record = SignalRecord(next: envelope, to: strategyId, after: head, at: now)
@@ -77,7 +125,7 @@ public enum SignalLog {
             try await connection.query(
                 "UPDATE signal_heads SET seq = \(record.seq), hash = \(Data(record.hash)) WHERE strategy_id = \(strategyId)", logger: logger
             )
-            try await Outbox.enqueue(fanOut(record), on: connection, logger: logger)
+            try await Outbox.enqueue(Self.fanOut(record), on: connection, logger: logger)
             return .appended(record)
         }
     }
@@ -90,9 +138,8 @@ public enum SignalLog {
     /// one by one. A writer that remembers the head it last wrote saves the seven other round
     /// trips of `append` on every signal but the first, and shares one commit among the signals
     /// that arrived while the last one was being written.
-    public static func append(
-        _ envelopes: [(envelope: SignalEnvelope, receivedAt: Date)], to strategyId: String, after head: SignalHead, client: PostgresClient,
-        logger: Logger
+    public func append(
+        _ envelopes: [(envelope: SignalEnvelope, receivedAt: Date)], to strategyId: String, after head: SignalHead
     ) async throws -> [SignalRecord]? {
         var records: [SignalRecord] = []
         var end = head
@@ -102,7 +149,7 @@ public enum SignalLog {
             end = SignalHead(after: record)
         }
         guard !records.isEmpty else { return [] }
-        let messages = records.map(fanOut)
+        let messages = records.map(Self.fanOut)
         let bytes = { (values: [[UInt8]]) in values.map { ByteBuffer(bytes: $0) } }
         do {
             let rows = try await client.query(
@@ -134,7 +181,7 @@ public enum SignalLog {
             )
             for try await count in rows.decode(Int64.self) where count == records.count { return records }
             return nil
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == uniqueViolation {
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == Self.uniqueViolation {
             return nil  // a message id is logged: a retry, or a conflict
         }
     }
@@ -149,18 +196,17 @@ public enum SignalLog {
         )
     }
 
-    /// Records after `seq`, in order, at most `limit`.
-    public static func records(of strategyId: String, after seq: Int64, limit: Int, client: PostgresClient, logger: Logger) async throws -> [SignalRecord] {
+    public func records(of strategyId: String, after seq: Int64, limit: Int) async throws -> [SignalRecord] {
         let rows = try await client.query(
-            "\(unescaped: selectRecords) WHERE strategy_id = \(strategyId) AND seq > \(seq) ORDER BY seq LIMIT \(limit)", logger: logger
+            "\(unescaped: Self.selectRecords) WHERE strategy_id = \(strategyId) AND seq > \(seq) ORDER BY seq LIMIT \(limit)", logger: logger
         )
         var records: [SignalRecord] = []
-        for try await row in rows { records.append(try decode(row)) }
+        for try await row in rows { records.append(try Self.decode(row)) }
         return records
     }
 
-    /// The head seq of each of `strategyIds` that has a log (one query, however many).
-    public static func headSeqs(of strategyIds: [String], client: PostgresClient, logger: Logger) async throws -> [String: Int64] {
+    /// One query, however many strategies.
+    public func headSeqs(of strategyIds: [String]) async throws -> [String: Int64] {
         var heads: [String: Int64] = [:]
         for try await (strategyId, seq) in try await client.query(
             "SELECT strategy_id, seq FROM signal_heads WHERE strategy_id = ANY(\(strategyIds))", logger: logger
@@ -170,36 +216,13 @@ public enum SignalLog {
         return heads
     }
 
-    public static func head(of strategyId: String, client: PostgresClient, logger: Logger) async throws -> SignalHead {
+    public func head(of strategyId: String) async throws -> SignalHead {
         for try await (seq, hash) in try await client.query(
             "SELECT seq, hash FROM signal_heads WHERE strategy_id = \(strategyId)", logger: logger
         ).decode((Int64, Data).self) {
             return SignalHead(seq: seq, hash: Array(hash))
         }
         return SignalHead(seq: 0, hash: SignalRecord.zeroHash)
-    }
-
-    /// Recomputes the whole chain from the stored envelopes: numbering from 1 without gaps,
-    /// each `prevHash` the previous `hash`, each `hash` the digest of its link.
-    public static func verify(_ strategyId: String, client: PostgresClient, logger: Logger) async throws -> ChainVerification {
-        var previous = SignalRecord.zeroHash
-        var expected: Int64 = 1
-        var count = 0
-        while true {
-            let page = try await records(of: strategyId, after: expected - 1, limit: 1000, client: client, logger: logger)
-            for record in page {
-                guard record.seq == expected, record.prevHash == previous,
-                    record.hash == SignalRecord.chainHash(previous: previous, envelope: record.envelope)
-                else { return ChainVerification(records: count, firstBadSeq: expected) }
-                previous = record.hash
-                expected += 1
-                count += 1
-            }
-            if page.count < 1000 { break }
-        }
-        let head = try await head(of: strategyId, client: client, logger: logger)
-        guard head.seq == expected - 1, head.hash == previous else { return ChainVerification(records: count, firstBadSeq: expected) }
-        return ChainVerification(records: count, firstBadSeq: nil)
     }
 
     static let selectRecords = "SELECT strategy_id, seq, message_id, received_at, prev_hash, hash, envelope FROM signal_records"
@@ -215,7 +238,7 @@ public enum SignalLog {
 
 extension SignalRecord {
     /// The record that appends `envelope` after `head`: the next seq, linked to the head's hash.
-    init(next envelope: SignalEnvelope, to strategyId: String, after head: SignalHead, at now: Date) {
+    public init(next envelope: SignalEnvelope, to strategyId: String, after head: SignalHead, at now: Date) {
         let bytes = envelope.canonicalBytes
         self.init(
             strategyId: strategyId, seq: head.seq + 1, messageId: envelope.messageId, receivedAt: now, prevHash: head.hash,
