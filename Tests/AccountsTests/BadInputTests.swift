@@ -17,7 +17,7 @@ struct BadInputTests {
         return try await client.execute(uri: "/v1/auth/register", method: .post, headers: headers, body: ByteBuffer(string: body))
     }
 
-    @Test("malformed, oversized, mistyped and invalid registrations")
+    @Test("malformed, duplicated, oversized, mistyped and invalid registrations")
     func registrations() async throws {
         let harness = try await AccountsHarness.make()
         try await harness.app().test(.router) { client in
@@ -25,6 +25,10 @@ struct BadInputTests {
             try await raw(client, "").expectProblem(.badRequest)
             try await raw(client, "\u{FF}\u{FE}not utf8").expectProblem(.badRequest)
             try await raw(client, #"["an", "array"]"#).expectProblem(.unprocessableContent)
+            // A member named twice: a proxy or a log reader could keep the copy the service did not.
+            let twice = #"{"email":"a@b.co","email":"admin@b.co","password":"long enough pass","displayName":"X"}"#
+            let duplicated = try await raw(client, twice).expectProblem(.badRequest)
+            #expect((duplicated["detail"] as? String)?.contains("email") == true, "\(duplicated)")
             try await raw(client, #"{"email":"a@b.co"}"#, contentType: "text/plain").expectProblem(.unsupportedMediaType)
             try await raw(client, #"{"email":"a@b.co"}"#, contentType: nil).expectProblem(.unsupportedMediaType)
 
