@@ -2,9 +2,14 @@
 /// spaces as OctoBot's own `json.dump(..., indent=4)` does, so rewritten files look familiar.
 public enum JSONWriter {
     public static func bytes(_ value: JSON, pretty: Bool = false) -> [UInt8] {
+        Array(text(value, pretty: pretty).utf8)
+    }
+
+    /// The same as a `String`, for frames and columns that take text.
+    public static func text(_ value: JSON, pretty: Bool = false) -> String {
         var output = ""
         write(value, into: &output, indent: pretty ? 0 : nil)
-        return Array(output.utf8)
+        return output
     }
 
     private static func write(_ value: JSON, into output: inout String, indent: Int?) {

@@ -9,6 +9,6 @@ enum UserMetadata {
     }
 
     static func encode(_ members: JSONObject) -> String {
-        String(decoding: JSONWriter.bytes(.object(members)), as: UTF8.self)
+        JSONWriter.text(.object(members))
     }
 }

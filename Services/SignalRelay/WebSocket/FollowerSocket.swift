@@ -156,6 +156,6 @@ enum Frames {
     }
 
     private static func text(_ frame: JSONObject) -> String {
-        String(decoding: JSONWriter.bytes(.object(frame)), as: UTF8.self)
+        JSONWriter.text(.object(frame))
     }
 }

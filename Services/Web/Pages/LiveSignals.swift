@@ -114,7 +114,7 @@ struct LiveSignals: Sendable {
     /// What the feed asks the relay for: the strategy's records after `after`.
     static func subscribeFrame(strategyId: String, after: Int64) -> String {
         let frame: JSON = ["type": "subscribe", "strategyId": .string(strategyId), "after": .number(String(after))]
-        return String(decoding: JSONWriter.bytes(frame), as: UTF8.self)
+        return JSONWriter.text(frame)
     }
 
     /// The relay's frames the feed reads.

@@ -48,6 +48,6 @@ public struct SignalRecord: Sendable, Equatable {
     }
 
     private static func string(_ value: String) -> String {
-        String(decoding: JSONWriter.bytes(.string(value)), as: UTF8.self)
+        JSONWriter.text(.string(value))
     }
 }

@@ -29,7 +29,7 @@ public enum SchemaValidator {
             return
         }
         if let allowed = node.allowedValues, !allowed.contains(where: { sameValue($0, value) }) {
-            let listed = allowed.map { String(decoding: JSONWriter.bytes($0), as: UTF8.self) }.joined(separator: ", ")
+            let listed = allowed.map { JSONWriter.text($0) }.joined(separator: ", ")
             issues.append(SchemaIssue(path: path, message: "must be one of \(listed)", severity: .error))
             return
         }
