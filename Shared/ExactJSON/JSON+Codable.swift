@@ -9,7 +9,7 @@ extension JSON: Codable {
         } else if let value = try? container.decode(Bool.self) {
             self = .bool(value)
         } else if let value = try? container.decode(Int.self) {
-            self = .number(String(value))
+            self = .integer(value)
         } else if let value = try? container.decode(Double.self) {
             self = .number(String(value))
         } else if let value = try? container.decode(String.self) {

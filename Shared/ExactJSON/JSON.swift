@@ -42,6 +42,16 @@ public enum JSON: Sendable, Equatable {
         if case .number(let text) = self { Double(text) } else { nil }
     }
 
+    /// The number when it is an integer that fits (`12`, not `12.0` or `1e3`).
+    public var int64Value: Int64? {
+        if case .number(let text) = self { Int64(text) } else { nil }
+    }
+
+    /// An integer, spelled as JSON spells it.
+    public static func integer(_ value: some BinaryInteger) -> JSON {
+        .number(String(value))
+    }
+
     /// The member `key` when this is an object.
     public subscript(key: String) -> JSON? {
         objectValue?[key]
@@ -89,7 +99,7 @@ extension JSON: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, Express
 {
     public init(stringLiteral value: String) { self = .string(value) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
-    public init(integerLiteral value: Int) { self = .number(String(value)) }
+    public init(integerLiteral value: Int) { self = .integer(value) }
     public init(arrayLiteral elements: JSON...) { self = .array(elements) }
     public init(dictionaryLiteral elements: (String, JSON)...) { self = .object(JSONObject(elements.map { ($0.0, $0.1) })) }
     public init(nilLiteral: ()) { self = .null }

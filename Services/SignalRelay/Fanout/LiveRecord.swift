@@ -26,7 +26,7 @@ final class LiveRecord: Sendable {
     /// Reads a record as published on `astrolab.signals`.
     convenience init?(body: [UInt8]) {
         guard let json = try? JSONParser.parse(body), let strategyId = json["strategyId"]?.stringValue,
-            let seqText = json["seq"], case .number(let number) = seqText, let seq = Int64(number), let envelope = json["envelope"]
+            let seq = json["seq"]?.int64Value, let envelope = json["envelope"]
         else { return nil }
         self.init(
             strategyId: strategyId, seq: seq, record: body, envelope: JSONWriter.bytes(envelope),

@@ -89,7 +89,7 @@ final class FollowerSession: Sendable {
             if let strategyId { active.stop(strategyId) }
         case "ack":
             // Optional for followers, and delivery never waits for one: it times delivery.
-            if let strategyId, case .number(let text)? = message["seq"], let seq = Int64(text) { link.acknowledged(strategyId: strategyId, seq: seq) }
+            if let strategyId, let seq = message["seq"]?.int64Value { link.acknowledged(strategyId: strategyId, seq: seq) }
         default:
             link.send(frame: Frames.error(strategyId: strategyId, code: "bad_request", message: "Unknown frame type \(type)."))
         }
@@ -103,7 +103,7 @@ final class FollowerSession: Sendable {
         var start: Int64?
         switch after {
         case nil, .null?: break
-        case .number(let text)? where Int64(text).map({ $0 >= 0 }) == true: start = Int64(text)
+        case let value? where (value.int64Value ?? -1) >= 0: start = value.int64Value
         default:
             link.send(frame: Frames.error(strategyId: strategyId, code: "bad_request", message: "after must be a sequence number (0 or more)."))
             return
@@ -144,7 +144,7 @@ final class FollowerSession: Sendable {
 /// built by `LiveRecord` instead.
 enum Frames {
     static func subscribed(strategyId: String, headSeq: Int64) -> String {
-        text(["type": "subscribed", "strategyId": .string(strategyId), "headSeq": .number(String(headSeq))])
+        text(["type": "subscribed", "strategyId": .string(strategyId), "headSeq": .integer(headSeq)])
     }
 
     static func unsubscribed(strategyId: String) -> String {

@@ -113,7 +113,7 @@ struct LiveSignals: Sendable {
 
     /// What the feed asks the relay for: the strategy's records after `after`.
     static func subscribeFrame(strategyId: String, after: Int64) -> String {
-        let frame: JSON = ["type": "subscribe", "strategyId": .string(strategyId), "after": .number(String(after))]
+        let frame: JSON = ["type": "subscribe", "strategyId": .string(strategyId), "after": .integer(after)]
         return JSONWriter.text(frame)
     }
 

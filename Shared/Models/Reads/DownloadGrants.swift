@@ -44,7 +44,7 @@ public struct PostgresDownloadGrants: DownloadGrants {
             JOIN strategies st ON st.id = s.strategy_id
             LEFT JOIN strategy_versions v ON v.strategy_id = st.id AND v.number = st.current_version
             WHERE g.token_hash = \(DownloadTokenIssuer.hash(token)) AND g.revoked_at IS NULL
-              AND s.status = 'active' AND (s.ends_at IS NULL OR s.ends_at > \(now))
+              AND \(liveSubscription: "s", at: now)
             """,
             logger: logger
         )

@@ -38,8 +38,8 @@ public struct PostgresEntitlements: Entitlements {
             """
             SELECT NULL::timestamptz FROM strategies WHERE id = \(strategyId) AND author_id = \(userId)
             UNION ALL
-            SELECT ends_at FROM subscriptions
-            WHERE user_id = \(userId) AND strategy_id = \(strategyId) AND status = 'active' AND (ends_at IS NULL OR ends_at > \(now))
+            SELECT s.ends_at FROM subscriptions s
+            WHERE s.user_id = \(userId) AND s.strategy_id = \(strategyId) AND \(liveSubscription: "s", at: now)
             """,
             logger: logger
         )

@@ -6,3 +6,13 @@ extension PSQLError {
         serverInfo?[.sqlState] == PostgresError.Code.uniqueViolation.raw
     }
 }
+
+/// A row that breaks what its table promises (an unknown status, a row gone inside its own
+/// transaction): a bug or a hand edit, reported rather than guessed around.
+package struct CorruptRow: Error, CustomStringConvertible {
+    package let description: String
+
+    package init(description: String) {
+        self.description = description
+    }
+}

@@ -149,7 +149,7 @@ public struct PostgresReviewCaseRepository: ReviewCaseRepository {
         let subjectText = try columns["subject"].decode(String.self)
         let statusText = try columns["status"].decode(String.self)
         guard let subject = ReviewSubject(rawValue: subjectText), let status = ReviewCase.Status(rawValue: statusText) else {
-            throw StrategyRows.Corrupt(description: "review case with subject \(subjectText) and status \(statusText)")
+            throw CorruptRow(description: "review case with subject \(subjectText) and status \(statusText)")
         }
         var moderator: ReviewCase.Moderator?
         if let moderatorId = try columns["moderator_id"].decode(UUID?.self) {

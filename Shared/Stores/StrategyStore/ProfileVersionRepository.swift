@@ -53,7 +53,7 @@ public struct PostgresProfileVersionRepository: ProfileVersionRepository {
             )
             var inserted: ProfileVersion?
             for try await row in rows { inserted = try ProfileVersionRows.decode(row) }
-            guard let version = inserted else { throw StrategyRows.Corrupt(description: "version insert returned nothing") }
+            guard let version = inserted else { throw CorruptRow(description: "version insert returned nothing") }
             if locked.status != .published {
                 try await connection.query(
                     "UPDATE strategies SET status = 'pending_review', rejection_reason = NULL, updated_at = \(date) WHERE id = \(strategyId)",

@@ -28,7 +28,7 @@ struct StrategyLock {
             (UUID, String, String, [String], [String], Int?, String?, Bool).self
         ) {
             guard let kind = StrategyKind(rawValue: kind), let status = StrategyStatus(rawValue: status) else {
-                throw StrategyRows.Corrupt(description: "strategy \(id) has kind \(kind) and status \(status)")
+                throw CorruptRow(description: "strategy \(id) has kind \(kind) and status \(status)")
             }
             return StrategyLock(
                 id: id, authorId: authorId, kind: kind, status: status, exchanges: exchanges, pairs: pairs,

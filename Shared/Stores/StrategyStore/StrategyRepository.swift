@@ -99,10 +99,10 @@ public struct PostgresStrategyRepository: StrategyRepository {
             } catch let error as PostgresTransactionError where (error.closureError as? PSQLError)?.isUniqueViolation == true {
                 continue
             }
-            guard let strategy = try await find(id: id) else { throw StrategyRows.Corrupt(description: "strategy \(id) vanished after insert") }
+            guard let strategy = try await find(id: id) else { throw CorruptRow(description: "strategy \(id) vanished after insert") }
             return strategy
         }
-        throw StrategyRows.Corrupt(description: "could not draw an unused strategy identifier")
+        throw CorruptRow(description: "could not draw an unused strategy identifier")
     }
 
     public func find(id: String) async throws -> Strategy? {

@@ -258,7 +258,7 @@ public struct PostgresSubscriptionRepository: SubscriptionRepository {
         for try await row in try await connection.query("\(unescaped: Self.select) WHERE s.id = \(id)", logger: logger) {
             return try Self.decode(row)
         }
-        throw StrategyRows.Corrupt(description: "subscription \(id) vanished inside its transaction")
+        throw CorruptRow(description: "subscription \(id) vanished inside its transaction")
     }
 
     static func decode(_ row: PostgresRow) throws -> Subscription {
@@ -266,7 +266,7 @@ public struct PostgresSubscriptionRepository: SubscriptionRepository {
             (UUID, UUID, String, String, String, Date, Date?, Date?, UUID?).self
         )
         guard let status = Subscription.Status(rawValue: status) else {
-            throw StrategyRows.Corrupt(description: "subscription \(id) has status \(status)")
+            throw CorruptRow(description: "subscription \(id) has status \(status)")
         }
         return Subscription(
             id: id, userId: userId, strategyId: strategyId, strategySlug: slug, status: status, startedAt: startedAt,

@@ -3,7 +3,8 @@ import OctoBotFormats
 import PostgresNIO
 
 /// The one SELECT that reads whole strategies (with author, logo flag and current version), and
-/// its decoding, shared by every strategy query so they cannot drift apart.
+/// its decoding: a read, shared by the profiles service's own store (`StrategyStore`) and the
+/// read-only views others use (`StrategyDirectory`, `ReviewContext`), so no copy can drift apart.
 package enum StrategyRows {
     package static let select = """
         SELECT s.id, s.author_id, u.display_name, s.slug, s.name, s.description, s.kind, s.status, s.rejection_reason,
@@ -18,20 +19,12 @@ package enum StrategyRows {
         LEFT JOIN strategy_versions v ON v.strategy_id = s.id AND v.number = s.current_version
         """
 
-    package struct Corrupt: Error, CustomStringConvertible {
-        package let description: String
-
-        package init(description: String) {
-            self.description = description
-        }
-    }
-
     package static func decode(_ row: PostgresRow) throws -> Strategy {
         let columns = row.makeRandomAccess()
         let kindText = try columns["kind"].decode(String.self)
         let statusText = try columns["status"].decode(String.self)
         guard let kind = StrategyKind(rawValue: kindText), let status = StrategyStatus(rawValue: statusText) else {
-            throw Corrupt(description: "strategy row with kind \(kindText) and status \(statusText)")
+            throw CorruptRow(description: "strategy row with kind \(kindText) and status \(statusText)")
         }
         let id = try columns["id"].decode(String.self)
         var currentVersion: ProfileVersion?
@@ -90,7 +83,7 @@ package enum ProfileVersionRows {
         rejectionReason: String?, createdAt: Date, decidedAt: Date?
     ) throws -> ProfileVersion {
         guard let status = ProfileVersion.Status(rawValue: status) else {
-            throw StrategyRows.Corrupt(description: "version \(strategyId)#\(number) has status \(status)")
+            throw CorruptRow(description: "version \(strategyId)#\(number) has status \(status)")
         }
         return ProfileVersion(
             strategyId: strategyId, number: number, status: status, sha256: sha256, sizeBytes: sizeBytes,
