@@ -50,6 +50,19 @@ public enum Outbox {
         try await enqueue(OutboxMessage(event, occurredAt: occurredAt), on: connection, logger: logger)
     }
 
+    /// Runs `change` (an `UPDATE … RETURNING`) and, when it changed a row, queues `event` in the
+    /// same transaction, so the event goes out exactly when the change commits and a repeat that
+    /// changes nothing announces nothing. True when a row changed.
+    public static func change<Event: DomainEvent>(
+        _ change: PostgresQuery, announcing event: Event, occurredAt: Date, client: PostgresClient, logger: Logger
+    ) async throws -> Bool {
+        try await client.withTransaction(logger: logger) { connection in
+            guard try await connection.query(change, logger: logger).containsRows() else { return false }
+            try await enqueue(event, occurredAt: occurredAt, on: connection, logger: logger)
+            return true
+        }
+    }
+
     /// Locks up to `limit` unsent rows, oldest first, skipping rows another relay holds, so any
     /// number of relays share the work without publishing the same row at the same time.
     public static func claimUnsent(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [(id: Int64, message: OutboxMessage)] {

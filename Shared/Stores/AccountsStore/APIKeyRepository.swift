@@ -49,21 +49,10 @@ public struct PostgresAPIKeyRepository: APIKeyRepository {
     }
 
     public func revoke(id: UUID, userId: UUID, at date: Date) async throws -> Bool {
-        try await client.withTransaction(logger: logger) { connection in
-            let rows = try await connection.query(
-                """
-                UPDATE api_keys SET revoked_at = \(date)
-                WHERE id = \(id) AND user_id = \(userId) AND revoked_at IS NULL
-                RETURNING id
-                """,
-                logger: logger
-            )
-            let revoked = try await rows.containsRows()
-            if revoked {
-                try await Outbox.enqueue(APIKeyRevoked(apiKeyId: id, userId: userId), occurredAt: date, on: connection, logger: logger)
-            }
-            return revoked
-        }
+        try await Outbox.change(
+            "UPDATE api_keys SET revoked_at = \(date) WHERE id = \(id) AND user_id = \(userId) AND revoked_at IS NULL RETURNING id",
+            announcing: APIKeyRevoked(apiKeyId: id, userId: userId), occurredAt: date, client: client, logger: logger
+        )
     }
 
     public func findActive(secretHash: Data) async throws -> (key: APIKey, roles: [Role])? {

@@ -48,21 +48,10 @@ public struct PostgresDeviceRepository: DeviceRepository {
     }
 
     public func delete(id: UUID, userId: UUID, at date: Date) async throws -> Bool {
-        try await client.withTransaction(logger: logger) { connection in
-            let rows = try await connection.query(
-                """
-                UPDATE devices SET deleted_at = \(date)
-                WHERE id = \(id) AND user_id = \(userId) AND deleted_at IS NULL
-                RETURNING id
-                """,
-                logger: logger
-            )
-            let deleted = try await rows.containsRows()
-            if deleted {
-                try await Outbox.enqueue(DeviceDeleted(deviceId: id, userId: userId), occurredAt: date, on: connection, logger: logger)
-            }
-            return deleted
-        }
+        try await Outbox.change(
+            "UPDATE devices SET deleted_at = \(date) WHERE id = \(id) AND user_id = \(userId) AND deleted_at IS NULL RETURNING id",
+            announcing: DeviceDeleted(deviceId: id, userId: userId), occurredAt: date, client: client, logger: logger
+        )
     }
 
     public func findActive(id: UUID) async throws -> Device? {
