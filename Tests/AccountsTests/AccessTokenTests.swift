@@ -32,8 +32,7 @@ struct AccessTokenTests {
         let harness = try await AccountsHarness.make()
         try await harness.app().test(.router) { client in
             let user = try await client.register("tokens@example.com")
-            let userIdString = try #require(user["id"] as? String)
-            let userId = try #require(UUID(uuidString: userIdString))
+            let userId = try #require(UUID(uuidString: user.id))
             let valid = try await client.login("tokens@example.com").access
             let kid = try ES256Keys.keyIdentifier(for: harness.signingKey.publicKey)
             let now = harness.clock.now()
@@ -61,7 +60,7 @@ struct AccessTokenTests {
             harness.clock.advance(by: 901)
             let expired = try await client.send(.get, "/v1/me", token: valid)
             let problem = try expired.expectProblem(.unauthorized)
-            #expect((problem["detail"] as? String)?.contains("expired") == true)
+            #expect(problem.detail.contains("expired"))
         }
     }
 
@@ -71,12 +70,14 @@ struct AccessTokenTests {
         try await harness.app().test(.live) { client in
             let jwks = try await client.send(.get, "/.well-known/jwks.json")
             #expect(jwks.status == .ok)
-            let keys = try #require(try jwks.jsonObject()["keys"] as? [[String: Any]])
+            let keys = try jwks.decode(JWKSBody.self).keys
             #expect(keys.count == 1)
-            #expect(keys.first?["kty"] as? String == "EC")
-            #expect(keys.first?["crv"] as? String == "P-256")
-            #expect(keys.first?["kid"] as? String == (try ES256Keys.keyIdentifier(for: harness.signingKey.publicKey)))
-            #expect(keys.first?["d"] == nil, "the private part must never be published")
+            #expect(keys.first?.kty == "EC")
+            #expect(keys.first?.crv == "P-256")
+            #expect(keys.first?.kid == (try ES256Keys.keyIdentifier(for: harness.signingKey.publicKey)))
+            // Absence is read on the JSON itself: a decoded shape only lists what it names.
+            let published = try #require(try jwks.jsonObject()["keys"] as? [[String: Any]])
+            #expect(published.first?["d"] == nil, "the private part must never be published")
 
             try await client.register("jwks@example.com")
             let token = try await client.login("jwks@example.com").access
@@ -104,7 +105,7 @@ struct AccessTokenTests {
             #expect(granted)
             let token = try await client.login("boss@example.com").access
             let me = try await client.send(.get, "/v1/me", token: token)
-            #expect(try me.jsonObject()["roles"] as? [String] == ["user", "admin"])
+            #expect(try me.decode(UserBody.self).roles == ["user", "admin"])
         }
     }
 }

@@ -26,19 +26,16 @@ struct AccountEventsTests {
 
         try await harness.app().test(.router) { client in
             let user = try await client.register("events@example.com")
-            let userIdText = try #require(user["id"] as? String)
-            let userId = try #require(UUID(uuidString: userIdText))
+            let userId = try #require(UUID(uuidString: user.id))
             // A refused registration writes neither a user nor an event.
             try await client.send(
                 .post, "/v1/auth/register", json: ["email": "events@example.com", "password": "another password", "displayName": "X"]
             ).expectProblem(.conflict)
 
             let token = try await client.login("events@example.com").access
-            let device = try await client.send(.post, "/v1/devices", json: ["name": "bot"], token: token).jsonObject()
-            let deviceId = try #require(device["id"] as? String)
+            let deviceId = try await client.send(.post, "/v1/devices", json: ["name": "bot"], token: token).decode(DeviceBody.self).id
             #expect(try await client.send(.delete, "/v1/devices/\(deviceId)", token: token).status == .noContent)
-            let key = try await client.send(.post, "/v1/api-keys", json: ["name": "k", "scopes": ["signals:follow"]], token: token).jsonObject()
-            let keyId = try #require(key["id"] as? String)
+            let keyId = try await client.send(.post, "/v1/api-keys", json: ["name": "k", "scopes": ["signals:follow"]], token: token).decode(NewAPIKeyBody.self).id
             #expect(try await client.send(.delete, "/v1/api-keys/\(keyId)", token: token).status == .noContent)
 
             // Other tests register users too: look only for this user's events.

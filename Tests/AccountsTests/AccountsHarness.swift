@@ -38,17 +38,17 @@ struct AccountsHarness {
 /// Account flows driven like a client would.
 extension TestClientProtocol {
     @discardableResult
-    func register(_ email: String, password: String = "correct horse battery", name: String = "Tester") async throws -> [String: Any] {
+    func register(_ email: String, password: String = "correct horse battery", name: String = "Tester") async throws -> UserBody {
         let response = try await send(.post, "/v1/auth/register", json: ["email": email, "password": password, "displayName": name])
         #expect(response.status == .created, "register \(email): \(response.bodyString)")
-        return try response.jsonObject()
+        return try response.decode(UserBody.self)
     }
 
     func login(_ email: String, password: String = "correct horse battery") async throws -> (access: String, refresh: String) {
         let response = try await send(.post, "/v1/auth/login", json: ["email": email, "password": password])
         #expect(response.status == .ok, "login \(email): \(response.bodyString)")
-        let object = try response.jsonObject()
-        return (try #require(object["accessToken"] as? String), try #require(object["refreshToken"] as? String))
+        let tokens = try response.decode(TokensBody.self)
+        return (tokens.accessToken, tokens.refreshToken)
     }
 
     /// Registers and logs in; returns the access token.

@@ -18,20 +18,20 @@ struct AuthFlowTests {
             try await client.send(.post, "/v1/auth/register", json: ["email": " ada@example.com ", "password": "correct horse battery", "displayName": "Ada"])
                 .expectProblem(.unprocessableContent)
             let user = try await client.register("Ada@Example.COM", name: "Ada")
-            #expect(user["email"] as? String == "ada@example.com")
-            #expect(user["roles"] as? [String] == ["user"])
+            #expect(user.email == "ada@example.com")
+            #expect(user.roles == ["user"])
 
             let first = try await client.login("ada@example.com")
             let me = try await client.send(.get, "/v1/me", token: first.access)
             #expect(me.status == .ok)
-            #expect(try me.jsonObject()["id"] as? String == user["id"] as? String)
+            #expect(try me.decode(UserBody.self).id == user.id)
 
             let rotated = try await client.send(.post, "/v1/auth/refresh", json: ["refreshToken": first.refresh])
             #expect(rotated.status == .ok)
-            let second = try rotated.jsonObject()
-            #expect(second["tokenType"] as? String == "Bearer")
-            #expect(second["expiresIn"] as? Int == 900)
-            let secondRefresh = try #require(second["refreshToken"] as? String)
+            let second = try rotated.decode(TokensBody.self)
+            #expect(second.tokenType == "Bearer")
+            #expect(second.expiresIn == 900)
+            let secondRefresh = second.refreshToken
             #expect(secondRefresh != first.refresh)
 
             // Replaying the used token is refused, and it takes the new token down with it.

@@ -28,7 +28,7 @@ struct BadInputTests {
             // A member named twice: a proxy or a log reader could keep the copy the service did not.
             let twice = #"{"email":"a@b.co","email":"admin@b.co","password":"long enough pass","displayName":"X"}"#
             let duplicated = try await raw(client, twice).expectProblem(.badRequest)
-            #expect((duplicated["detail"] as? String)?.contains("email") == true, "\(duplicated)")
+            #expect(duplicated.detail.contains("email"), "\(duplicated)")
             try await raw(client, #"{"email":"a@b.co"}"#, contentType: "text/plain").expectProblem(.unsupportedMediaType)
             try await raw(client, #"{"email":"a@b.co"}"#, contentType: nil).expectProblem(.unsupportedMediaType)
 
@@ -36,11 +36,11 @@ struct BadInputTests {
             try await raw(client, huge).expectProblem(.contentTooLarge)
 
             let missing = try await raw(client, "{}").expectProblem(.unprocessableContent)
-            let fields = Set((missing["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String })
+            let fields = Set((missing.errors ?? []).compactMap(\.field))
             #expect(fields == ["email", "password", "displayName"])
 
             let mistyped = try await client.send(.post, "/v1/auth/register", json: ["email": 42, "password": true, "displayName": ["x"]])
-            #expect(((try mistyped.expectProblem(.unprocessableContent))["errors"] as? [[String: Any]])?.count == 3)
+            #expect((try mistyped.expectProblem(.unprocessableContent)).errors?.count == 3)
 
             let invalid: [[String: Any]] = [
                 ["email": "not-an-email", "password": "long enough pass", "displayName": "X"],
@@ -69,9 +69,9 @@ struct BadInputTests {
         try await harness.app().test(.router) { client in
             let name = "Zoë 李小龍 🚀 Ñandú"
             let user = try await client.register("zoe@example.com", password: "пароль-密码-🔑🔑", name: name)
-            #expect(user["displayName"] as? String == name)
+            #expect(user.displayName == name)
             let token = try await client.login("zoe@example.com", password: "пароль-密码-🔑🔑").access
-            #expect(try await client.send(.get, "/v1/me", token: token).jsonObject()["displayName"] as? String == name)
+            #expect(try await client.send(.get, "/v1/me", token: token).decode(UserBody.self).displayName == name)
         }
     }
 

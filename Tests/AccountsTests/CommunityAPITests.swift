@@ -25,17 +25,19 @@ struct CommunityAPITests {
     static func expectGoTrue(_ response: TestResponse, _ status: HTTPResponse.Status, code: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         #expect(response.status == status, "\(response.bodyString)", sourceLocation: sourceLocation)
         #expect(response.headers[.supabaseAPIVersion] == "2024-01-01", sourceLocation: sourceLocation)
-        let body = try response.jsonObject()
-        #expect(body["code"] as? String == code, "\(response.bodyString)", sourceLocation: sourceLocation)
-        #expect((body["msg"] as? String)?.isEmpty == false, sourceLocation: sourceLocation)
+        let body = try response.decode(GoTrueErrorBody.self, sourceLocation: sourceLocation)
+        #expect(body.code == code, "\(response.bodyString)", sourceLocation: sourceLocation)
+        #expect(!body.msg.isEmpty, sourceLocation: sourceLocation)
     }
 
     static func expectPostgREST(_ response: TestResponse, _ status: HTTPResponse.Status, code: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
         #expect(response.status == status, "\(response.bodyString)", sourceLocation: sourceLocation)
-        let body = try response.jsonObject()
-        #expect(body["code"] as? String == code, "\(response.bodyString)", sourceLocation: sourceLocation)
-        #expect(Set(body.keys) == ["code", "message", "details", "hint"], sourceLocation: sourceLocation)
-        return body["message"] as? String ?? ""
+        let body = try response.decode(PostgRESTErrorBody.self, sourceLocation: sourceLocation)
+        #expect(body.code == code, "\(response.bodyString)", sourceLocation: sourceLocation)
+        // These members and no others: read on the JSON itself, as a decoded shape ignores extra ones.
+        let members = try response.jsonObject().keys
+        #expect(Set(members) == ["code", "message", "details", "hint"], sourceLocation: sourceLocation)
+        return body.message
     }
 
     @Test("an account made on either side signs in on the other; sessions carry an integer expires_in and the user")
@@ -45,13 +47,13 @@ struct CommunityAPITests {
             try await client.register("web@example.com")
             let session = try await Self.goTrueToken(client, "web@example.com")
             #expect(session.status == .ok)
-            let body = try session.jsonObject()
-            #expect(body["expires_in"] as? Int == 900)
-            #expect(body["token_type"] as? String == "bearer")
-            let user = try #require(body["user"] as? [String: Any])
-            #expect(user["email"] as? String == "web@example.com")
-            #expect((user["identities"] as? [Any])?.count == 1, "an empty identities list tells the bot the email is taken")
-            #expect(user["confirmed_at"] is String, "a null confirmed_at tells the bot to validate the email")
+            let body = try session.decode(GoTrueSessionBody.self)
+            #expect(body.expiresIn == 900)
+            #expect(body.tokenType == "bearer")
+            let user = body.user
+            #expect(user.email == "web@example.com")
+            #expect(user.identities.count == 1, "an empty identities list tells the bot the email is taken")
+            #expect(user.confirmedAt != nil, "a null confirmed_at tells the bot to validate the email")
 
             let signup = try await client.send(
                 .post, "/auth/v1/signup", json: ["email": "Bot@Example.com", "password": "correct horse battery", "data": ["hosting_enabled": true]],
@@ -59,8 +61,9 @@ struct CommunityAPITests {
             )
             #expect(signup.status == .ok, "\(signup.bodyString)")
             let access = try await client.login("bot@example.com").access
-            let me = try await client.send(.get, "/v1/me", token: access).jsonObject()
-            #expect(me["displayName"] as? String == "Bot", "the display name is the email's local part")
+            let me = try await client.send(.get, "/v1/me", token: access).decode(UserBody.self)
+            #expect(me.displayName == "Bot", "the display name is the email's local part")
+            // user_metadata holds whatever the bot stored: open-ended, so read as loose JSON.
             let goTrueUser = try await client.send(.get, "/auth/v1/user", token: access, headers: Self.keyHeaders).jsonObject()
             #expect((goTrueUser["user_metadata"] as? [String: Any])?["hosting_enabled"] as? Bool == true)
         }
@@ -85,7 +88,7 @@ struct CommunityAPITests {
         let harness = try await AccountsHarness.make()
         try await harness.app(Self.overrides).test(.router) { client in
             try await client.register("expiring@example.com")
-            let access = try #require(try await Self.goTrueToken(client, "expiring@example.com").jsonObject()["access_token"] as? String)
+            let access = try await Self.goTrueToken(client, "expiring@example.com").decode(GoTrueSessionBody.self).accessToken
             #expect(try await client.send(.get, "/rest/v1/bots", token: access, headers: Self.keyHeaders).status == .ok)
             harness.clock.advance(by: 901)
             let rest = try await client.send(.get, "/rest/v1/bots", token: access, headers: Self.keyHeaders)
@@ -95,7 +98,7 @@ struct CommunityAPITests {
                 .post, "/functions/v1/os-paid-package-api", json: ["action": "get_extension_details"], token: access, headers: Self.keyHeaders
             )
             #expect(function.status == .unauthorized)
-            #expect(try function.jsonObject()["code"] as? String == "jwt_expired")
+            #expect(try function.decode(FunctionErrorBody.self).code == "jwt_expired")
         }
     }
 
@@ -116,10 +119,10 @@ struct CommunityAPITests {
             _ = try Self.expectPostgREST(try await client.send(.get, "/rest/v1/bots"), .unauthorized, code: "no_api_key")
             // The key as a bearer (the bot before login) is anonymous, not an invalid token.
             let anonymous = try await client.send(.get, "/v1/me", token: Self.key)
-            #expect(try anonymous.expectProblem(.unauthorized)["detail"] as? String == "Sign in: send Authorization: Bearer <access token>.")
-            let connection = try await client.send(.get, "/v1/community").jsonObject()
-            #expect(connection["publicKey"] as? String == Self.key)
-            #expect(connection["feedPort"] as? Int == 1883)
+            #expect(try anonymous.expectProblem(.unauthorized).detail == "Sign in: send Authorization: Bearer <access token>.")
+            let connection = try await client.send(.get, "/v1/community").decode(CommunityConnectionBody.self)
+            #expect(connection.publicKey == Self.key)
+            #expect(connection.feedPort == 1883)
         }
     }
 
@@ -128,11 +131,12 @@ struct CommunityAPITests {
         let harness = try await AccountsHarness.make()
         try await harness.app(Self.overrides).test(.router) { client in
             try await client.register("meta@example.com")
-            let access = try #require(try await Self.goTrueToken(client, "meta@example.com").jsonObject()["access_token"] as? String)
+            let access = try await Self.goTrueToken(client, "meta@example.com").decode(GoTrueSessionBody.self).accessToken
             func put(_ json: Any) async throws -> TestResponse {
                 try await client.send(.put, "/auth/v1/user", json: json, token: access, headers: Self.keyHeaders)
             }
             #expect(try await put(["data": ["hosting_enabled": true]]).status == .ok)
+            // user_metadata holds whatever the bot stored: open-ended, so read as loose JSON.
             let merged = try await put(["data": ["filledForms": ["survey"]]]).jsonObject()
             let metadata = try #require(merged["user_metadata"] as? [String: Any])
             #expect(metadata["hosting_enabled"] as? Bool == true)
@@ -153,8 +157,8 @@ struct CommunityAPITests {
         try await harness.app(Self.overrides).test(.router) { client in
             let access = try await client.signUp("beat@example.com")
             let prefer: HTTPFields = [.apiKey: Self.key, .prefer: "return=representation"]
-            let bot = try await client.send(.post, "/rest/v1/bots", json: [String: Any](), token: access, headers: prefer).jsonRows().first
-            let botId = try #require(bot?["id"] as? String)
+            let bot = try await client.send(.post, "/rest/v1/bots", json: [String: Any](), token: access, headers: prefer).decode([BotRowBody].self).first
+            let botId = try #require(bot?.id)
             let created = try await client.send(
                 .post, "/rest/v1/bot_deployments",
                 json: ["type": "self_hosted", "version": "2.1.0", "bot_id": botId,
@@ -162,10 +166,9 @@ struct CommunityAPITests {
                 token: access, headers: prefer
             )
             #expect(created.status == .created)
-            let deployment = try created.jsonRows().first
-            let deploymentId = try #require(deployment?["id"] as? String)
-            let activities = try #require(deployment?["activities"] as? [String: Any])
-            #expect(activities["last_activity"] as? String == "2026-12-01T06:58:29.910170")
+            let deployment = try #require(try created.decode([DeploymentRowBody].self).first)
+            let deploymentId = deployment.id
+            #expect(deployment.activities.lastActivity == "2026-12-01T06:58:29.910170")
 
             let minimal = try await client.send(
                 .patch, "/rest/v1/bots?id=eq.\(botId)", json: ["current_deployment_id": deploymentId], token: access, headers: [.apiKey: Self.key]
@@ -177,11 +180,11 @@ struct CommunityAPITests {
             )
             #expect(bad.status == .unprocessableContent)
 
-            let bots = try #require(try await client.send(.get, "/v1/bots", token: access).jsonObject()["items"] as? [[String: Any]])
+            let bots = try await client.send(.get, "/v1/bots", token: access).decode(Page<BotBody>.self).items
             #expect(bots.count == 1)
-            #expect(bots.first?["version"] as? String == "2.1.0")
-            #expect(bots.first?["lastActivityAt"] as? String == "2026-12-01T06:58:29Z")
-            #expect(bots.first?["nextActivityAt"] as? String == "2026-12-01T10:58:29Z")
+            #expect(bots.first?.version == "2.1.0")
+            #expect(bots.first?.lastActivityAt == "2026-12-01T06:58:29Z")
+            #expect(bots.first?.nextActivityAt == "2026-12-01T10:58:29Z")
         }
     }
 }

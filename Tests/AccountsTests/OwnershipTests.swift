@@ -17,16 +17,17 @@ struct OwnershipTests {
             let token = try await client.signUp("bot-owner@example.com")
             let created = try await client.send(.post, "/v1/api-keys", json: ["name": "my bot", "scopes": ["signals:follow"]], token: token)
             #expect(created.status == .created)
-            let key = try created.jsonObject()
-            let secret = try #require(key["key"] as? String)
-            let id = try #require(key["id"] as? String)
+            let key = try created.decode(NewAPIKeyBody.self)
+            let secret = key.key
+            let id = key.id
             #expect(secret.hasPrefix("ak_") && secret.count > 40)
-            #expect(key["scopes"] as? [String] == ["signals:follow"])
+            #expect(key.scopes == ["signals:follow"])
 
             let list = try await client.send(.get, "/v1/api-keys", token: token)
-            let items = try #require(try list.jsonObject()["items"] as? [[String: Any]])
-            #expect(items.count == 1)
-            #expect(items.first?["key"] == nil)
+            #expect(try list.decode(Page<APIKeyBody>.self).items.count == 1)
+            // Absent, not null: read on the JSON itself, as a decoded shape cannot tell the two apart.
+            let listed = try #require(try list.jsonObject()["items"] as? [[String: Any]])
+            #expect(listed.first?["key"] == nil)
             #expect(!list.bodyString.contains(secret))
             let stored = try await harness.database.count("SELECT count(*)::int FROM api_keys WHERE key_hash = sha256(convert_to(\(secret), 'UTF8'))")
             #expect(stored == 1, "only the hash of the secret is stored")
@@ -36,8 +37,8 @@ struct OwnershipTests {
 
             #expect(try await client.send(.delete, "/v1/api-keys/\(id)", token: token).status == .noContent)
             try await client.send(.get, "/v1/me", token: secret).expectProblem(.unauthorized)
-            let afterRevoke = try await client.send(.get, "/v1/api-keys", token: token).jsonObject()
-            #expect((afterRevoke["items"] as? [Any])?.isEmpty == true)
+            let afterRevoke = try await client.send(.get, "/v1/api-keys", token: token).decode(Page<APIKeyBody>.self)
+            #expect(afterRevoke.items.isEmpty)
             try await client.send(.delete, "/v1/api-keys/\(id)", token: token).expectProblem(.notFound)
         }
     }
@@ -48,9 +49,8 @@ struct OwnershipTests {
         try await harness.app().test(.router) { client in
             let token = try await client.signUp("author@example.com")
             let other = try await client.register("other@example.com")
-            let me = try await client.send(.get, "/v1/me", token: token).jsonObject()
-            let myId = try #require(me["id"] as? String)
-            let otherId = try #require(other["id"] as? String)
+            let myId = try await client.send(.get, "/v1/me", token: token).decode(UserBody.self).id
+            let otherId = other.id
             try await harness.database.withClient { database in
                 for (id, author) in [("mine1234", myId), ("theirs99", otherId)] {
                     let authorId = try #require(UUID(uuidString: author))
@@ -75,7 +75,7 @@ struct OwnershipTests {
                 .expectProblem(.unprocessableContent)
             let ok = try await client.send(.post, "/v1/api-keys", json: ["name": "emit", "scopes": ["signals:emit"], "strategyIds": ["mine1234"]], token: token)
             #expect(ok.status == .created)
-            #expect(try ok.jsonObject()["strategyIds"] as? [String] == ["mine1234"])
+            #expect(try ok.decode(NewAPIKeyBody.self).strategyIds == ["mine1234"])
             #expect(try await harness.database.count("SELECT count(*)::int FROM api_keys") == 1)
         }
     }
@@ -86,23 +86,23 @@ struct OwnershipTests {
         try await harness.app().test(.router) { client in
             let alice = try await client.signUp("alice@example.com")
             let bob = try await client.signUp("bob@example.com")
-            let key = try await client.send(.post, "/v1/api-keys", json: ["name": "a", "scopes": ["signals:follow"]], token: alice).jsonObject()
+            let key = try await client.send(.post, "/v1/api-keys", json: ["name": "a", "scopes": ["signals:follow"]], token: alice).decode(NewAPIKeyBody.self)
             let device = try await client.send(.post, "/v1/devices", json: ["name": "alice's bot"], token: alice)
             #expect(device.status == .created)
-            let deviceId = try #require(try device.jsonObject()["id"] as? String)
+            let deviceId = try device.decode(DeviceBody.self).id
             #expect(UUID(uuidString: deviceId) != nil)
-            let keyId = try #require(key["id"] as? String)
+            let keyId = key.id
 
-            #expect((try await client.send(.get, "/v1/api-keys", token: bob).jsonObject()["items"] as? [Any])?.isEmpty == true)
-            #expect((try await client.send(.get, "/v1/devices", token: bob).jsonObject()["items"] as? [Any])?.isEmpty == true)
+            #expect(try await client.send(.get, "/v1/api-keys", token: bob).decode(Page<APIKeyBody>.self).items.isEmpty)
+            #expect(try await client.send(.get, "/v1/devices", token: bob).decode(Page<DeviceBody>.self).items.isEmpty)
             try await client.send(.delete, "/v1/api-keys/\(keyId)", token: bob).expectProblem(.notFound)
             try await client.send(.delete, "/v1/devices/\(deviceId)", token: bob).expectProblem(.notFound)
             try await client.send(.delete, "/v1/devices/not-a-uuid", token: bob).expectProblem(.notFound)
 
-            #expect((try await client.send(.get, "/v1/api-keys", token: alice).jsonObject()["items"] as? [Any])?.count == 1)
-            #expect((try await client.send(.get, "/v1/devices", token: alice).jsonObject()["items"] as? [Any])?.count == 1)
+            #expect(try await client.send(.get, "/v1/api-keys", token: alice).decode(Page<APIKeyBody>.self).items.count == 1)
+            #expect(try await client.send(.get, "/v1/devices", token: alice).decode(Page<DeviceBody>.self).items.count == 1)
             #expect(try await client.send(.delete, "/v1/devices/\(deviceId)", token: alice).status == .noContent)
-            #expect((try await client.send(.get, "/v1/devices", token: alice).jsonObject()["items"] as? [Any])?.isEmpty == true)
+            #expect(try await client.send(.get, "/v1/devices", token: alice).decode(Page<DeviceBody>.self).items.isEmpty)
 
             try await client.send(.post, "/v1/devices", json: ["name": ""], token: alice).expectProblem(.unprocessableContent)
             try await client.send(.get, "/v1/devices").expectProblem(.unauthorized)

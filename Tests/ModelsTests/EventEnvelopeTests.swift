@@ -2,6 +2,25 @@ import Foundation
 import Models
 import Testing
 
+/// The envelope as API.md §Events writes it, read as a consumer that does not share our types
+/// would read it; only the members these tests look at.
+private struct WrittenEnvelope: Decodable {
+    /// A `subscription.ended` payload.
+    struct Payload: Decodable {
+        let subscriptionId: String
+        let userId: String
+        let reason: String
+    }
+
+    let id: String
+    let occurredAt: String
+    let data: Payload
+
+    init(_ bytes: [UInt8]) throws {
+        self = try JSONDecoder().decode(Self.self, from: Data(bytes))
+    }
+}
+
 @Suite("Event envelope")
 struct EventEnvelopeTests {
     @Test("an event round-trips with its id, type, version and time")
@@ -14,9 +33,9 @@ struct EventEnvelopeTests {
         #expect(received.type == "subscription.ended")
         #expect(received.version == 1)
         #expect(try received.payload(as: SubscriptionEnded.self) == event)
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(sent.bytes)) as? [String: Any])
-        #expect(json["occurredAt"] as? String == "2027-01-15T08:00:00Z")
-        #expect((json["data"] as? [String: Any])?["reason"] as? String == "expired")
+        let written = try WrittenEnvelope(sent.bytes)
+        #expect(written.occurredAt == "2027-01-15T08:00:00Z")
+        #expect(written.data.reason == "expired")
     }
 
     @Test("every id is written in lower case, the envelope's and the payload's, and read in either case")
@@ -24,11 +43,10 @@ struct EventEnvelopeTests {
         let event = SubscriptionEnded(subscriptionId: UUID(), userId: UUID(), strategyId: "abc123", reason: .cancelled)
         let id = UUID()
         let sent = try EventEnvelope(event, id: id, occurredAt: Date())
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(sent.bytes)) as? [String: Any])
-        let data = try #require(json["data"] as? [String: Any])
-        #expect(json["id"] as? String == id.uuidString.lowercased())
-        #expect(data["subscriptionId"] as? String == event.subscriptionId.uuidString.lowercased())
-        #expect(data["userId"] as? String == event.userId.uuidString.lowercased())
+        let written = try WrittenEnvelope(sent.bytes)
+        #expect(written.id == id.uuidString.lowercased())
+        #expect(written.data.subscriptionId == event.subscriptionId.uuidString.lowercased())
+        #expect(written.data.userId == event.userId.uuidString.lowercased())
         let upper = String(decoding: sent.bytes, as: UTF8.self).replacingOccurrences(of: id.uuidString.lowercased(), with: id.uuidString)
         #expect(try EventEnvelope(bytes: Array(upper.utf8)).id == id)
     }
@@ -38,6 +56,7 @@ struct EventEnvelopeTests {
         let envelope = try EventEnvelope(DeviceDeleted(deviceId: UUID(), userId: UUID()), occurredAt: Date())
         #expect(throws: EventEnvelope.Unsupported.self) { try envelope.payload(as: APIKeyRevoked.self) }
 
+        // Loose JSON on purpose: the test rewrites members to make envelopes a consumer must refuse.
         var json = try #require(try JSONSerialization.jsonObject(with: Data(envelope.bytes)) as? [String: Any])
         json["version"] = 2
         let newer = try EventEnvelope(bytes: Array(try JSONSerialization.data(withJSONObject: json)))

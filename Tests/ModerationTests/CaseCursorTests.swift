@@ -31,9 +31,9 @@ struct CaseCursorTests {
             var cursor: String?
             repeat {
                 let page = try await moderation.send(.get, "/v1/moderation/cases?status=open&limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""), token: admin.token)
-                let body = try page.jsonObject()
-                seen += (body["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
-                cursor = body["nextCursor"] as? String
+                let body = try page.decode(Page<CaseBody>.self)
+                seen += body.items.map(\.id)
+                cursor = body.nextCursor
             } while cursor != nil
             #expect(seen.count == 5)
             #expect(Set(seen) == expected, "pages repeat or skip")

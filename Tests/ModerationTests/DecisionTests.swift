@@ -36,7 +36,7 @@ struct DecisionTests {
         let (strategyId, caseId) = try await harness.openCase(author: author)
         try await harness.moderationApp().test(.router) { client in
             let missing = try await client.send(.post, "/v1/moderation/cases/\(caseId)/reject", json: [:], token: admin.token).expectProblem(.unprocessableContent)
-            #expect((missing["errors"] as? [[String: Any]])?.first?["field"] as? String == "reason")
+            #expect(missing.errors?.first?.field == "reason")
             try await client.send(.post, "/v1/moderation/cases/\(caseId)/reject", json: ["reason": " \n "], token: admin.token).expectProblem(.unprocessableContent)
             try await client.send(.post, "/v1/moderation/cases/\(caseId)/approve", json: ["note": 5], token: admin.token).expectProblem(.unprocessableContent)
             try await client.send(.get, "/v1/moderation/cases/\(UUID())", token: admin.token).expectProblem(.notFound)
@@ -45,12 +45,13 @@ struct DecisionTests {
             // A made-up position after every case is an empty page (it used to overflow in PostgreSQL: 503).
             let beyond = try await client.send(.get, "/v1/moderation/cases?cursor=9223372036854775807_\(UUID())", token: admin.token)
             #expect(beyond.status == .ok)
-            #expect((try beyond.jsonObject()["items"] as? [Any])?.isEmpty == true)
+            #expect(try beyond.decode(Page<CaseBody>.self).items.isEmpty)
 
-            let shown = try await client.send(.get, "/v1/moderation/cases/\(caseId)", token: admin.token).jsonObject()
-            #expect(shown["status"] as? String == "open")
-            #expect(shown["strategyId"] as? String == strategyId)
-            #expect(shown["decidedAt"] is NSNull && shown["moderator"] is NSNull && shown["reason"] is NSNull)
+            let shown = try await client.send(.get, "/v1/moderation/cases/\(caseId)", token: admin.token).decode(CaseBody.self)
+            #expect(shown.status == "open")
+            #expect(shown.strategyId == strategyId)
+            // Present and null: the shape's @AlwaysPresent members refuse a missing one.
+            #expect(shown.decidedAt == nil && shown.moderator == nil && shown.reason == nil)
 
             #expect(try await client.send(.post, "/v1/moderation/cases/\(caseId)/approve", json: [:], token: admin.token).status == .ok)
             try await client.send(.post, "/v1/moderation/cases/\(caseId)/approve", json: [:], token: admin.token).expectProblem(.conflict)
@@ -75,7 +76,7 @@ struct DecisionTests {
 
             let approved = try await client.execute(uri: "/v1/moderation/cases/\(bare)/approve", method: .post, headers: [.authorization: "Bearer \(admin.token)"], body: nil)
             #expect(approved.status == .ok, "\(approved.bodyString)")
-            #expect(try approved.jsonObject()["note"] is NSNull)
+            #expect(try approved.decode(CaseBody.self).note == nil, "present and null (@AlwaysPresent)")
             let withEmpty = try await client.send(.post, "/v1/moderation/cases/\(empty)/approve", bytes: [], contentType: "application/json", token: admin.token)
             #expect(withEmpty.status == .ok, "\(withEmpty.bodyString)")
             #expect(try await harness.count("SELECT count(*)::int FROM moderation_decisions") == 2)
@@ -100,9 +101,10 @@ struct DecisionTests {
             var seen: [String] = []
             var cursor: String?
             repeat {
-                let page = try await client.send(.get, "/v1/moderation/cases?limit=1" + (cursor.map { "&cursor=\($0)" } ?? ""), token: admin.token).jsonObject()
-                seen += (page["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
-                cursor = page["nextCursor"] as? String
+                let page = try await client.send(.get, "/v1/moderation/cases?limit=1" + (cursor.map { "&cursor=\($0)" } ?? ""), token: admin.token)
+                    .decode(Page<CaseBody>.self)
+                seen += page.items.map(\.id)
+                cursor = page.nextCursor
             } while cursor != nil && seen.count < 10
             #expect(seen == opened.map { $0.uuidString.lowercased() })
         }
@@ -135,8 +137,8 @@ struct DecisionTests {
             #expect(statuses.filter { $0 == .conflict }.count == 11)
             #expect(try await harness.count("SELECT count(*)::int FROM moderation_decisions") == 1)
             #expect(try await harness.count("SELECT count(*)::int FROM outbox WHERE type LIKE 'moderation.case_%ed' AND type <> 'moderation.case_opened'") == 1)
-            let decided = try await client.send(.get, "/v1/moderation/cases/\(caseId)", token: admins[0].token).jsonObject()
-            #expect(["approved", "rejected"].contains(decided["status"] as? String ?? ""))
+            let decided = try await client.send(.get, "/v1/moderation/cases/\(caseId)", token: admins[0].token).decode(CaseBody.self)
+            #expect(["approved", "rejected"].contains(decided.status))
         }
     }
 }

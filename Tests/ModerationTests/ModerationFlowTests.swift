@@ -11,9 +11,9 @@ import Testing
 
 @Suite("Moderation end to end through profiles, the broker and moderation", .timeLimit(.minutes(5)))
 struct ModerationFlowTests {
-    func openCases(_ client: some TestClientProtocol, admin: TestUser, strategyId: String) async throws -> [[String: Any]] {
-        let list = try await client.send(.get, "/v1/moderation/cases?status=open", token: admin.token).jsonObject()
-        return (list["items"] as? [[String: Any]] ?? []).filter { $0["strategyId"] as? String == strategyId }
+    func openCases(_ client: some TestClientProtocol, admin: TestUser, strategyId: String) async throws -> [CaseBody] {
+        let list = try await client.send(.get, "/v1/moderation/cases?status=open", token: admin.token).decode(Page<CaseBody>.self)
+        return list.items.filter { $0.strategyId == strategyId }
     }
 
     @Test("upload → case → approve → published; second version → case → reject → first version still served, reason shown")
@@ -28,42 +28,43 @@ struct ModerationFlowTests {
 
                 try await eventually("a case opens for version 1") { try await openCases(moderation, admin: admin, strategyId: id).count == 1 }
                 let opened = try #require(try await openCases(moderation, admin: admin, strategyId: id).first)
-                let caseId = try #require(opened["id"] as? String)
-                #expect(opened["subject"] as? String == "version")
-                #expect(opened["version"] as? Int == 1)
-                #expect(opened["strategyName"] as? String == "Daily BTC")
-                let checks = try #require(opened["checks"] as? [[String: Any]])
-                #expect(Set(checks.compactMap { $0["name"] as? String }).isSuperset(of: ["profile validated", "description", "logo present", "author account age"]))
-                #expect(checks.first { $0["name"] as? String == "profile validated" }?["detail"] as? String != nil)
+                let caseId = opened.id
+                #expect(opened.subject == "version")
+                #expect(opened.version == 1)
+                #expect(opened.strategyName == "Daily BTC")
+                let checks = opened.checks
+                #expect(Set(checks.map(\.name)).isSuperset(of: ["profile validated", "description", "logo present", "author account age"]))
+                #expect(checks.first { $0.name == "profile validated" }?.detail != nil)
 
                 let approved = try await moderation.send(.post, "/v1/moderation/cases/\(caseId)/approve", json: ["note": "Looks good"], token: admin.token)
                 #expect(approved.status == .ok, "\(approved.bodyString)")
-                #expect(try approved.jsonObject()["status"] as? String == "approved")
-                #expect((try approved.jsonObject()["moderator"] as? [String: Any])?["displayName"] as? String == "Admin")
+                let decision = try approved.decode(CaseBody.self)
+                #expect(decision.status == "approved")
+                #expect(decision.moderator?.displayName == "Admin")
                 try await eventually("the strategy is published") { try await profiles.send(.get, "/v1/strategies/\(id)").status == .ok }
-                let catalog = try await profiles.send(.get, "/v1/catalog").jsonObject()
-                #expect((catalog["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [id])
+                let catalog = try await profiles.send(.get, "/v1/catalog").decode(Page<StrategyBody>.self)
+                #expect(catalog.items.map(\.id) == [id])
 
                 #expect(try await profiles.upload(try TestZips.profile("grid_trading"), to: id, as: author).status == .created)
                 try await eventually("a case opens for version 2") { try await openCases(moderation, admin: admin, strategyId: id).count == 1 }
-                let second = try #require(try await openCases(moderation, admin: admin, strategyId: id).first?["id"] as? String)
+                let second = try #require(try await openCases(moderation, admin: admin, strategyId: id).first?.id)
                 try await moderation.send(.post, "/v1/moderation/cases/\(second)/reject", json: ["reason": "   "], token: admin.token)
                     .expectProblem(.unprocessableContent)
                 let rejected = try await moderation.send(.post, "/v1/moderation/cases/\(second)/reject", json: ["reason": "The grid spacing is unsafe."], token: admin.token)
                 #expect(rejected.status == .ok)
                 try await eventually("the author sees the reason") {
-                    let versions = try await profiles.send(.get, "/v1/strategies/\(id)/versions", token: author.token).jsonObject()
-                    return (versions["items"] as? [[String: Any]])?.first?["rejectionReason"] as? String == "The grid spacing is unsafe."
+                    let versions = try await profiles.send(.get, "/v1/strategies/\(id)/versions", token: author.token).decode(Page<VersionBody>.self)
+                    return versions.items.first?.rejectionReason == "The grid spacing is unsafe."
                 }
                 let strategy = try await profiles.strategy(id, as: nil)
-                #expect(strategy["status"] as? String == "published")
-                #expect((strategy["currentVersion"] as? [String: Any])?["number"] as? Int == 1)
-                #expect(strategy["tradingMode"] as? String == "DailyTradingMode")
+                #expect(strategy.status == "published")
+                #expect(strategy.currentVersion?.number == 1)
+                #expect(strategy.tradingMode == "DailyTradingMode")
 
                 // History: both cases, oldest first, with their decisions; the audit has both.
-                let history = try await moderation.send(.get, "/v1/moderation/cases?status=", token: admin.token).jsonObject()
-                let cases = (history["items"] as? [[String: Any]] ?? []).filter { $0["strategyId"] as? String == id }
-                #expect(cases.map { $0["status"] as? String } == ["approved", "rejected"])
+                let history = try await moderation.send(.get, "/v1/moderation/cases?status=", token: admin.token).decode(Page<CaseBody>.self)
+                let cases = history.items.filter { $0.strategyId == id }
+                #expect(cases.map(\.status) == ["approved", "rejected"])
                 #expect(try await harness.count("SELECT count(*)::int FROM moderation_decisions") == 2)
             }
         }
@@ -80,22 +81,22 @@ struct ModerationFlowTests {
         try await harness.profilesApp().test(.router) { profiles in
             try await harness.moderationApp().test(.router) { moderation in
                 try await withServices([emitter], logger: ModerationHarness.logger) {
-                    func cases(of strategyId: String) async throws -> [[String: Any]] {
-                        let all = try await moderation.send(.get, "/v1/moderation/cases?status=", token: admin.token).jsonObject()
-                        return (all["items"] as? [[String: Any]] ?? []).filter { $0["strategyId"] as? String == strategyId }
+                    func cases(of strategyId: String) async throws -> [CaseBody] {
+                        let all = try await moderation.send(.get, "/v1/moderation/cases?status=", token: admin.token).decode(Page<CaseBody>.self)
+                        return all.items.filter { $0.strategyId == strategyId }
                     }
                     let id = try await profiles.createStrategyId(author)
                     for fixture in ["simple_dca", "grid_trading"] {
                         #expect(try await profiles.upload(try TestZips.profile(fixture), to: id, as: author).status == .created)
                     }
                     try await eventually("the case of version 2 is open") {
-                        try await cases(of: id).contains { $0["version"] as? Int == 2 && $0["status"] as? String == "open" }
+                        try await cases(of: id).contains { $0.version == 2 && $0.status == "open" }
                     }
                     let history = try await cases(of: id)
-                    #expect(history.map { $0["status"] as? String } == ["superseded", "open"])
-                    #expect(history.map { $0["version"] as? Int } == [1, 2])
-                    #expect(history.first?["supersededBy"] as? String == history.last?["id"] as? String)
-                    try await moderation.send(.post, "/v1/moderation/cases/\(try #require(history.first?["id"] as? String))/approve", json: [:], token: admin.token)
+                    #expect(history.map(\.status) == ["superseded", "open"])
+                    #expect(history.map(\.version) == [1, 2])
+                    #expect(history.first?.supersededBy == history.last?.id)
+                    try await moderation.send(.post, "/v1/moderation/cases/\(try #require(history.first?.id))/approve", json: [:], token: admin.token)
                         .expectProblem(.conflict)
 
                     // The same event twice (a redelivery keeps its message id), then a sentinel:

@@ -29,7 +29,7 @@ struct TakeDownTests {
                 }
                 // Under its first review it is not public: reject the case instead.
                 let early = try await takeDown("Too early.", as: admin).expectProblem(.conflict)
-                #expect((early["detail"] as? String)?.contains("published") == true)
+                #expect(early.detail.contains("published"))
                 #expect(try await moderation.send(.post, "/v1/moderation/cases/\(caseId)/approve", json: [:], token: admin.token).status == .ok)
                 try await eventually("the strategy is published") { try await profiles.send(.get, "/v1/strategies/\(id)").status == .ok }
                 // An edit waits for review: a case is open when the take-down comes.
@@ -57,18 +57,18 @@ struct TakeDownTests {
                 async let other = takeDown("Duplicate of another listing.", as: second)
                 let answers = try await [first, other]
                 #expect(answers.map(\.status).sorted { $0.code < $1.code } == [.ok, .conflict])
-                let taken = try #require(answers.first { $0.status == .ok }).jsonObject()
-                #expect(taken["strategyId"] as? String == id)
-                #expect(taken["takenDownAt"] is String)
-                #expect(["Copies a paid strategy.", "Duplicate of another listing."].contains(taken["reason"] as? String))
+                // `takenDownAt` is a non-optional String of the shape: the decoding checks it is one.
+                let taken = try #require(answers.first { $0.status == .ok }).decode(TakeDownBody.self)
+                #expect(taken.strategyId == id)
+                #expect(["Copies a paid strategy.", "Duplicate of another listing."].contains(taken.reason))
                 #expect(try await harness.count("SELECT count(*)::int FROM strategy_takedowns") == 1)
                 #expect(try await harness.count("SELECT count(*)::int FROM review_cases WHERE strategy_id = \(id) AND status = 'open'") == 0)
                 #expect(try await harness.count("SELECT count(*)::int FROM moderation_events WHERE type = 'moderation.strategy_taken_down'") == 1)
 
                 try await eventually("profiles hides it") { try await profiles.send(.get, "/v1/strategies/\(id)").status == .notFound }
                 let seen = try await profiles.strategy(id, as: author)
-                #expect(seen["status"] as? String == "taken_down")
-                #expect(seen["rejectionReason"] as? String == taken["reason"] as? String)
+                #expect(seen.status == "taken_down")
+                #expect(seen.rejectionReason == taken.reason)
                 try await takeDown("Again.", as: admin).expectProblem(.conflict)
             }
         }

@@ -22,9 +22,13 @@ struct CatalogTests {
         return ids
     }
 
-    func ids(_ response: TestResponse) throws -> [String] {
+    func catalogPage(_ response: TestResponse) throws -> Page<StrategyBody> {
         #expect(response.status == .ok, "\(response.bodyString)")
-        return (try response.jsonObject()["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+        return try response.decode(Page<StrategyBody>.self)
+    }
+
+    func ids(_ response: TestResponse) throws -> [String] {
+        try catalogPage(response).items.map(\.id)
     }
 
     @Test("only published strategies are listed, newest first, filtered by text, kind, exchange and pair")
@@ -66,14 +70,14 @@ struct CatalogTests {
                 var cursor: String?
                 repeat {
                     let uri = "/v1/catalog?sort=\(sort)&limit=2" + (cursor.map { "&cursor=\($0)" } ?? "")
-                    let page = try await client.send(.get, uri)
-                    seen += try self.ids(page)
-                    cursor = try page.jsonObject()["nextCursor"] as? String
+                    let page = try self.catalogPage(await client.send(.get, uri))
+                    seen += page.items.map(\.id)
+                    cursor = page.nextCursor
                 } while cursor != nil
                 #expect(seen == expected, "sort \(sort)")
             }
-            let popular = try await client.send(.get, "/v1/catalog?sort=popular&limit=1").jsonObject()
-            #expect((popular["items"] as? [[String: Any]])?.first?["subscriberCount"] as? Int == 7)
+            let popular = try await client.send(.get, "/v1/catalog?sort=popular&limit=1").decode(Page<StrategyBody>.self)
+            #expect(popular.items.first?.subscriberCount == 7)
         }
     }
 
@@ -96,9 +100,9 @@ struct CatalogTests {
                 var seen: [String] = []
                 var cursor: String?
                 repeat {
-                    let page = try await client.send(.get, "/v1/catalog?sort=\(sort)&limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""))
-                    seen += try self.ids(page)
-                    cursor = try page.jsonObject()["nextCursor"] as? String
+                    let page = try self.catalogPage(await client.send(.get, "/v1/catalog?sort=\(sort)&limit=2" + (cursor.map { "&cursor=\($0)" } ?? "")))
+                    seen += page.items.map(\.id)
+                    cursor = page.nextCursor
                 } while cursor != nil
                 #expect(seen == whole, "sort \(sort): pages repeat or skip")
             }
@@ -118,7 +122,7 @@ struct CatalogTests {
             // A cursor from one sort is not valid for the other.
             let author = try await harness.user("Author")
             _ = try await publish((0..<2).map { ("S\($0)", "binance", ["BTC/USDT"]) }, harness: harness, client: client, author: author)
-            let cursor = try #require(try await client.send(.get, "/v1/catalog?limit=1").jsonObject()["nextCursor"] as? String)
+            let cursor = try #require(try await client.send(.get, "/v1/catalog?limit=1").decode(Page<StrategyBody>.self).nextCursor)
             try await client.send(.get, "/v1/catalog?sort=popular&cursor=\(cursor)").expectProblem(.unprocessableContent)
             #expect(try await client.send(.get, "/v1/catalog?limit=500").status == .ok)
             // {"sort":"newest","publishedAt":9223372036854775807,…}: a made-up position beyond every row

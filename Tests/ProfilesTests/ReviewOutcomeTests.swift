@@ -32,6 +32,16 @@ struct ReviewOutcomeTests {
         return id
     }
 
+    /// Strategy `id` as `reader` reads it, with its member names: API.md leaves `pendingChanges` out,
+    /// not null, when there is nothing to show, and only the names tell a missing member from a null one.
+    func strategyAndMembers(_ id: String, as reader: TestUser?, _ client: some TestClientProtocol) async throws -> (body: StrategyBody, members: StrategyMembers) {
+        let response = try await client.send(.get, "/v1/strategies/\(id)", token: reader?.token)
+        #expect(response.status == .ok, "get strategy: \(response.bodyString)")
+        let body = try response.decode(StrategyBody.self)
+        let members = try response.decode(StrategyMembers.self)
+        return (body, members)
+    }
+
     @Test("approval publishes the version; a rejected second version leaves the first one served")
     func approveThenRejectUpdate() async throws {
         let harness = try await ProfilesHarness.make(isolatedBroker: true)
@@ -39,38 +49,38 @@ struct ReviewOutcomeTests {
             let author = try await harness.user("Author")
             let id = try await publishedProfile(harness, client, author: author)
             let published = try await client.strategy(id, as: nil)
-            #expect(published["status"] as? String == "published")
-            #expect((published["currentVersion"] as? [String: Any])?["number"] as? Int == 1)
-            #expect((published["currentVersion"] as? [String: Any])?["status"] as? String == "approved")
-            #expect(published["tradingMode"] as? String == "DailyTradingMode")
-            #expect(published["exchange"] as? String == "binance")
-            #expect(published["pairs"] as? [String] == ["BTC/USDT"])
-            #expect(published["publishedAt"] is String)
+            #expect(published.status == "published")
+            #expect(published.currentVersion?.number == 1)
+            #expect(published.currentVersion?.status == "approved")
+            #expect(published.tradingMode == "DailyTradingMode")
+            #expect(published.exchange == "binance")
+            #expect(published.pairs == ["BTC/USDT"])
+            #expect(published.publishedAt != nil)
             #expect(try await harness.outboxCount("strategy.published") == 1)
-            let catalog = try await client.send(.get, "/v1/catalog").jsonObject()
-            #expect((catalog["items"] as? [[String: Any]])?.map { $0["id"] as? String } == [id])
+            let catalog = try await client.send(.get, "/v1/catalog").decode(Page<StrategyBody>.self)
+            #expect(catalog.items.map(\.id) == [id])
 
             #expect(try await client.upload(try TestZips.profile("grid_trading"), to: id, as: author).status == .created)
-            #expect(try await client.strategy(id, as: nil)["status"] as? String == "published")
+            #expect(try await client.strategy(id, as: nil).status == "published")
             try await harness.emit(rejected(id, version: 2, reason: "The grid spacing is unsafe."))
             try await eventually("version 2 is rejected") {
-                let versions = try await client.send(.get, "/v1/strategies/\(id)/versions", token: author.token).jsonObject()
-                return (versions["items"] as? [[String: Any]])?.first?["status"] as? String == "rejected"
+                let versions = try await client.send(.get, "/v1/strategies/\(id)/versions", token: author.token).decode(Page<VersionBody>.self)
+                return versions.items.first?.status == "rejected"
             }
-            let versions = try await client.send(.get, "/v1/strategies/\(id)/versions", token: author.token).jsonObject()
-            #expect((versions["items"] as? [[String: Any]])?.first?["rejectionReason"] as? String == "The grid spacing is unsafe.")
+            let versions = try await client.send(.get, "/v1/strategies/\(id)/versions", token: author.token).decode(Page<VersionBody>.self)
+            #expect(versions.items.first?.rejectionReason == "The grid spacing is unsafe.")
             // The public history is the approved version alone; its author sees both.
             let other = try await harness.user("Reader")
             for reader in [nil, other] {
-                let listed = try await client.send(.get, "/v1/strategies/\(id)/versions", token: reader?.token).jsonObject()
-                #expect((listed["items"] as? [[String: Any]])?.map { $0["number"] as? Int } == [1])
+                let listed = try await client.send(.get, "/v1/strategies/\(id)/versions", token: reader?.token).decode(Page<VersionBody>.self)
+                #expect(listed.items.map(\.number) == [1])
             }
-            #expect((versions["items"] as? [[String: Any]])?.map { $0["number"] as? Int } == [2, 1])
+            #expect(versions.items.map(\.number) == [2, 1])
             let after = try await client.strategy(id, as: nil)
-            #expect(after["status"] as? String == "published")
-            #expect(after["rejectionReason"] is NSNull)
-            #expect((after["currentVersion"] as? [String: Any])?["number"] as? Int == 1)
-            #expect(after["tradingMode"] as? String == "DailyTradingMode")
+            #expect(after.status == "published")
+            #expect(after.rejectionReason == nil)
+            #expect(after.currentVersion?.number == 1)
+            #expect(after.tradingMode == "DailyTradingMode")
         }
     }
 
@@ -83,14 +93,14 @@ struct ReviewOutcomeTests {
             #expect(try await client.upload(try TestZips.profile("simple_dca"), to: id, as: author).status == .created)
             try await harness.emit(rejected(id, version: 1, reason: "Describe the strategy."))
             try await eventually("the strategy is rejected") {
-                try await client.strategy(id, as: author)["status"] as? String == "rejected"
+                try await client.strategy(id, as: author).status == "rejected"
             }
-            #expect(try await client.strategy(id, as: author)["rejectionReason"] as? String == "Describe the strategy.")
+            #expect(try await client.strategy(id, as: author).rejectionReason == "Describe the strategy.")
             try await client.send(.get, "/v1/strategies/\(id)").expectProblem(.notFound)
             #expect(try await client.upload(try TestZips.profile("simple_dca"), to: id, as: author).status == .created)
             let again = try await client.strategy(id, as: author)
-            #expect(again["status"] as? String == "pending_review")
-            #expect(again["rejectionReason"] is NSNull)
+            #expect(again.status == "pending_review")
+            #expect(again.rejectionReason == nil)
         }
     }
 
@@ -127,9 +137,9 @@ struct ReviewOutcomeTests {
                 }
                 #expect(try await harness.outboxCount("strategy.published") == 2)
                 let strategy = try await client.strategy(first, as: author)
-                #expect(strategy["status"] as? String == "published")
-                #expect((strategy["currentVersion"] as? [String: Any])?["status"] as? String == "approved")
-                #expect(strategy["rejectionReason"] is NSNull)
+                #expect(strategy.status == "published")
+                #expect(strategy.currentVersion?.status == "approved")
+                #expect(strategy.rejectionReason == nil)
                 #expect(try await harness.database.count("SELECT count(*)::int FROM inbox WHERE consumer = 'profiles.moderation'") == 4)
             }
         }
@@ -148,7 +158,7 @@ struct ReviewOutcomeTests {
 
             let submitted = try await client.send(.post, "/v1/strategies/\(id)/submit", token: author.token)
             #expect(submitted.status == .ok)
-            #expect(try submitted.jsonObject()["status"] as? String == "pending_review")
+            #expect(try submitted.decode(StrategyBody.self).status == "pending_review")
             try await client.send(.post, "/v1/strategies/\(id)/submit", token: author.token).expectProblem(.conflict)
             #expect(try await harness.outboxCount("strategy.listing_submitted") == 1)
 
@@ -158,26 +168,26 @@ struct ReviewOutcomeTests {
             try await client.send(.patch, "/v1/strategies/\(id)", json: ["name": "Stolen"], token: other.token).expectProblem(.forbidden)
 
             // Edits and a new logo on a published strategy wait for review.
-            let patched = try await client.send(.patch, "/v1/strategies/\(id)", json: ["name": "BTC and ETH signals", "pairs": ["BTC/USDT", "ETH/USDT"]], token: author.token).jsonObject()
-            #expect(patched["name"] as? String == "BTC signals")
-            #expect((patched["pendingChanges"] as? [String: Any])?["name"] as? String == "BTC and ETH signals")
+            let patched = try await client.send(.patch, "/v1/strategies/\(id)", json: ["name": "BTC and ETH signals", "pairs": ["BTC/USDT", "ETH/USDT"]], token: author.token).decode(StrategyBody.self)
+            #expect(patched.name == "BTC signals")
+            #expect(patched.pendingChanges?.name == "BTC and ETH signals")
             #expect(try await client.send(.put, "/v1/strategies/\(id)/logo", bytes: LogoTests.png, contentType: "image/png", token: author.token).status == .noContent)
-            let publicView = try await client.strategy(id, as: other)
-            #expect(publicView["name"] as? String == "BTC signals")
-            #expect(publicView["pendingChanges"] == nil)
-            #expect(publicView["logoUrl"] is NSNull)
+            let (publicView, publicMembers) = try await strategyAndMembers(id, as: other, client)
+            #expect(publicView.name == "BTC signals")
+            #expect(!publicMembers.names.contains("pendingChanges"))
+            #expect(publicView.logoUrl == nil)
             try await client.send(.get, "/v1/strategies/\(id)/logo").expectProblem(.notFound)
 
             #expect(try await client.send(.post, "/v1/strategies/\(id)/submit", token: author.token).status == .ok)
-            #expect(try await client.strategy(id, as: nil)["status"] as? String == "published")
+            #expect(try await client.strategy(id, as: nil).status == "published")
             try await harness.emit(approved(id, version: nil, subject: .listing))
             try await eventually("the edits are public") {
-                try await client.strategy(id, as: nil)["name"] as? String == "BTC and ETH signals"
+                try await client.strategy(id, as: nil).name == "BTC and ETH signals"
             }
-            let after = try await client.strategy(id, as: author)
-            #expect(after["pairs"] as? [String] == ["BTC/USDT", "ETH/USDT"])
-            #expect(after["slug"] as? String == "btc-signals", "the slug stays once published: download URLs end with it")
-            #expect(after["pendingChanges"] == nil)
+            let (after, afterMembers) = try await strategyAndMembers(id, as: author, client)
+            #expect(after.pairs == ["BTC/USDT", "ETH/USDT"])
+            #expect(after.slug == "btc-signals", "the slug stays once published: download URLs end with it")
+            #expect(!afterMembers.names.contains("pendingChanges"))
             let logo = try await client.send(.get, "/v1/strategies/\(id)/logo")
             #expect(logo.status == .ok)
             #expect(logo.headers[.cacheControl] == "public, max-age=300")
@@ -197,33 +207,34 @@ struct ReviewOutcomeTests {
 
             // An empty edit changes nothing, so there is nothing to submit.
             #expect(try await client.send(.patch, "/v1/strategies/\(id)", json: [:], token: author.token).status == .ok)
-            #expect(try await client.strategy(id, as: author)["pendingChanges"] == nil)
+            #expect(try await strategyAndMembers(id, as: author, client).members.names.contains("pendingChanges") == false)
             try await client.send(.post, "/v1/strategies/\(id)/submit", token: author.token).expectProblem(.conflict)
 
             _ = try await client.send(.patch, "/v1/strategies/\(id)", json: ["name": "BUY NOW!!!"], token: author.token)
             #expect(try await client.send(.post, "/v1/strategies/\(id)/submit", token: author.token).status == .ok)
             try await harness.emit(rejected(id, version: nil, reason: "Write a name that describes the strategy.", subject: .listing))
             try await eventually("the rejection reaches the strategy") {
-                (try await client.strategy(id, as: author)["pendingChanges"] as? [String: Any])?["rejectionReason"] != nil
+                try await strategyAndMembers(id, as: author, client).members.pendingChanges?.contains("rejectionReason") == true
             }
             let shown = try await client.strategy(id, as: author)
-            #expect(shown["name"] as? String == "BTC signals")
-            #expect(shown["status"] as? String == "published")
-            let pending = try #require(shown["pendingChanges"] as? [String: Any])
-            #expect(pending["name"] as? String == "BUY NOW!!!")
-            #expect(pending["rejectionReason"] as? String == "Write a name that describes the strategy.")
-            #expect(try await client.strategy(id, as: nil)["pendingChanges"] == nil)
+            #expect(shown.name == "BTC signals")
+            #expect(shown.status == "published")
+            let pending = try #require(shown.pendingChanges)
+            #expect(pending.name == "BUY NOW!!!")
+            #expect(pending.rejectionReason == "Write a name that describes the strategy.")
+            #expect(try await strategyAndMembers(id, as: nil, client).members.names.contains("pendingChanges") == false)
             // Submitting the same rejected edit again is refused: it has to change first.
             try await client.send(.post, "/v1/strategies/\(id)/submit", token: author.token).expectProblem(.conflict)
 
-            let revised = try await client.send(.patch, "/v1/strategies/\(id)", json: ["name": "BTC dip signals"], token: author.token).jsonObject()
-            let revisedPending = try #require(revised["pendingChanges"] as? [String: Any])
-            #expect(revisedPending["name"] as? String == "BTC dip signals")
-            #expect(revisedPending["rejectionReason"] == nil)
+            let revised = try await client.send(.patch, "/v1/strategies/\(id)", json: ["name": "BTC dip signals"], token: author.token)
+            let revisedPending = try #require(try revised.decode(StrategyBody.self).pendingChanges)
+            #expect(revisedPending.name == "BTC dip signals")
+            // Left out, not null: only the member names tell.
+            #expect(try revised.decode(StrategyMembers.self).pendingChanges?.contains("rejectionReason") == false)
             #expect(try await client.send(.post, "/v1/strategies/\(id)/submit", token: author.token).status == .ok)
             try await harness.emit(approved(id, version: nil, subject: .listing))
-            try await eventually("the revised edit is public") { try await client.strategy(id, as: nil)["name"] as? String == "BTC dip signals" }
-            #expect(try await client.strategy(id, as: author)["pendingChanges"] == nil)
+            try await eventually("the revised edit is public") { try await client.strategy(id, as: nil).name == "BTC dip signals" }
+            #expect(try await strategyAndMembers(id, as: author, client).members.names.contains("pendingChanges") == false)
         }
     }
 
@@ -240,17 +251,17 @@ struct ReviewOutcomeTests {
             try await harness.emit(takeDown)
             try await eventually("the strategy is taken down") { try await client.send(.get, "/v1/strategies/\(id)").status == .notFound }
             let seen = try await client.strategy(id, as: author)
-            #expect(seen["status"] as? String == "taken_down")
-            #expect(seen["rejectionReason"] as? String == "Impersonates another author.")
-            let catalog = try await client.send(.get, "/v1/catalog").jsonObject()
-            #expect((catalog["items"] as? [Any])?.isEmpty == true)
-            let versions = try await client.send(.get, "/v1/strategies/\(id)/versions", token: author.token).jsonObject()
-            #expect((versions["items"] as? [[String: Any]])?.map { $0["status"] as? String } == ["superseded", "approved"])
+            #expect(seen.status == "taken_down")
+            #expect(seen.rejectionReason == "Impersonates another author.")
+            let catalog = try await client.send(.get, "/v1/catalog").decode(Page<StrategyBody>.self)
+            #expect(catalog.items.isEmpty)
+            let versions = try await client.send(.get, "/v1/strategies/\(id)/versions", token: author.token).decode(Page<VersionBody>.self)
+            #expect(versions.items.map(\.status) == ["superseded", "approved"])
             #expect(try await harness.outboxCount(StrategyTakenDown.type) == 1)
 
             // Frozen: every change is a 409 that says why, and nothing changes.
             let refused = try await client.send(.patch, "/v1/strategies/\(id)", json: ["name": "Renamed"], token: author.token).expectProblem(.conflict)
-            #expect((refused["detail"] as? String)?.contains("Impersonates another author.") == true)
+            #expect(refused.detail.contains("Impersonates another author."))
             try await client.send(.post, "/v1/strategies/\(id)/versions", bytes: try TestZips.profile("simple_dca"), contentType: "application/zip", token: author.token)
                 .expectProblem(.conflict)
             try await client.send(.put, "/v1/strategies/\(id)/logo", bytes: LogoTests.png, contentType: "image/png", token: author.token).expectProblem(.conflict)
@@ -261,8 +272,8 @@ struct ReviewOutcomeTests {
             try await eventually("both late events are applied") {
                 try await harness.database.count("SELECT count(*)::int FROM inbox WHERE consumer = 'profiles.moderation'") == 4
             }
-            #expect(try await client.strategy(id, as: author)["status"] as? String == "taken_down")
-            #expect(try await client.strategy(id, as: author)["name"] as? String != "Renamed")
+            #expect(try await client.strategy(id, as: author).status == "taken_down")
+            #expect(try await client.strategy(id, as: author).name != "Renamed")
             #expect(try await harness.outboxCount(StrategyTakenDown.type) == 1)
         }
     }
@@ -280,7 +291,7 @@ struct ReviewOutcomeTests {
             try await eventually("three subscription events are applied") {
                 try await harness.database.count("SELECT count(*)::int FROM inbox WHERE consumer = 'profiles.subscriptions'") == 3
             }
-            #expect(try await client.strategy(id, as: author)["subscriberCount"] as? Int == 1)
+            #expect(try await client.strategy(id, as: author).subscriberCount == 1)
         }
     }
 }

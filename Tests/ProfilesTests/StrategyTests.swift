@@ -15,23 +15,23 @@ struct StrategyTests {
         try await harness.app().test(.router) { client in
             let author = try await harness.user("Ada")
             let created = try await client.createStrategy(author, name: "  BTC Dip-Hunter (v2)! ", kind: "profile")
-            let id = try #require(created["id"] as? String)
+            let id = created.id
             #expect(StrategyID.isValid(id) && id.count == 10)
-            #expect(created["slug"] as? String == "btc-dip-hunter-v2")
-            #expect(created["name"] as? String == "BTC Dip-Hunter (v2)!")
-            #expect(created["status"] as? String == "draft")
-            #expect(created["kind"] as? String == "profile")
-            #expect(created["currentVersion"] is NSNull)
-            #expect(created["rejectionReason"] is NSNull)
-            #expect(created["exchange"] is NSNull)
-            #expect((created["author"] as? [String: Any])?["displayName"] as? String == "Ada")
+            #expect(created.slug == "btc-dip-hunter-v2")
+            #expect(created.name == "BTC Dip-Hunter (v2)!")
+            #expect(created.status == "draft")
+            #expect(created.kind == "profile")
+            #expect(created.currentVersion == nil)
+            #expect(created.rejectionReason == nil)
+            #expect(created.exchange == nil)
+            #expect(created.author.displayName == "Ada")
             #expect(try await harness.outboxCount("strategy.created") == 1)
 
             let signals = try await client.createStrategy(author, name: "Signals", kind: "signals", exchange: "binance", pairs: ["BTC/USDT", "ETH/USDT:USDT"])
-            #expect(signals["exchange"] as? String == "binance")
-            #expect(signals["exchanges"] as? [String] == ["binance"])
-            #expect(signals["pairs"] as? [String] == ["BTC/USDT", "ETH/USDT:USDT"])
-            #expect(signals["tradingMode"] is NSNull)
+            #expect(signals.exchange == "binance")
+            #expect(signals.exchanges == ["binance"])
+            #expect(signals.pairs == ["BTC/USDT", "ETH/USDT:USDT"])
+            #expect(signals.tradingMode == nil)
         }
     }
 
@@ -42,23 +42,23 @@ struct StrategyTests {
             let author = try await harness.user("Ada")
             let problem = try await client.send(.post, "/v1/strategies", json: ["name": "", "kind": "futures", "pairs": ["btc-usdt"]], token: author.token)
                 .expectProblem(.unprocessableContent)
-            let fields = Set((problem["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String })
+            let fields = Set((problem.errors ?? []).compactMap(\.field))
             #expect(fields == ["name", "description", "kind", "pairs[0]"])
             let signals = try await client.send(.post, "/v1/strategies", json: ["name": "S", "description": "", "kind": "signals"], token: author.token)
                 .expectProblem(.unprocessableContent)
-            #expect(Set((signals["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }) == ["exchange", "pairs"])
+            #expect(Set((signals.errors ?? []).compactMap(\.field)) == ["exchange", "pairs"])
             try await client.send(.post, "/v1/strategies", json: ["name": "P", "description": "", "kind": "profile", "exchange": "binance"], token: author.token)
                 .expectProblem(.unprocessableContent)
             // A line break after the value is not part of an exchange id or a symbol.
             let trailing = try await client.send(
                 .post, "/v1/strategies", json: ["name": "S", "description": "", "kind": "signals", "exchange": "binance\n", "pairs": ["BTC/USDT\n"]], token: author.token
             ).expectProblem(.unprocessableContent)
-            #expect(Set((trailing["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }).isSuperset(of: ["exchange", "pairs[0]"]))
+            #expect(Set((trailing.errors ?? []).compactMap(\.field)).isSuperset(of: ["exchange", "pairs[0]"]))
             // Control characters, inside or at either end, are refused; a description keeps its line breaks and tabs.
             for (name, description) in [("Bell\u{07}", "ok"), ("\u{1B}[31mRed", "ok"), ("Fine", "NUL\u{00}inside"), ("Fine", "C1 \u{85}"), ("Line\nbreak", "ok")] {
                 let refused = try await client.send(.post, "/v1/strategies", json: ["name": name, "description": description, "kind": "profile"], token: author.token)
                     .expectProblem(.unprocessableContent)
-                #expect((refused["errors"] as? [[String: Any]])?.count == 1)
+                #expect(refused.errors?.count == 1)
             }
             #expect(try await client.send(.post, "/v1/strategies", json: ["name": "Fine", "description": "Two\n\nparagraphs,\ta tab.", "kind": "profile"], token: author.token).status == .created)
             try await client.send(.post, "/v1/strategies", json: ["name": "P", "description": "", "kind": "profile"]).expectProblem(.unauthorized)
@@ -88,8 +88,8 @@ struct StrategyTests {
                 .expectProblem(.notFound)
             try await client.send(.put, "/v1/strategies/\(id)/logo", bytes: LogoTests.png, contentType: "image/png", token: other.token).expectProblem(.notFound)
             try await client.send(.get, "/v1/strategies/\(id)/versions", token: other.token).expectProblem(.notFound)
-            let catalog = try await client.send(.get, "/v1/catalog").jsonObject()
-            #expect((catalog["items"] as? [Any])?.isEmpty == true)
+            let catalog = try await client.send(.get, "/v1/catalog").decode(Page<StrategyBody>.self)
+            #expect(catalog.items.isEmpty)
         }
     }
 
@@ -101,11 +101,11 @@ struct StrategyTests {
             let id = try await client.createStrategyId(author, kind: "signals", exchange: "binance", pairs: ["BTC/USDT"])
             let patched = try await client.send(.patch, "/v1/strategies/\(id)", json: ["name": "ETH scalper", "pairs": ["ETH/USDT"], "exchange": "kucoin"], token: author.token)
             #expect(patched.status == .ok, "\(patched.bodyString)")
-            let body = try patched.jsonObject()
-            #expect(body["name"] as? String == "ETH scalper")
-            #expect(body["slug"] as? String == "eth-scalper")
-            #expect(body["pairs"] as? [String] == ["ETH/USDT"])
-            #expect(body["exchange"] as? String == "kucoin")
+            let body = try patched.decode(StrategyBody.self)
+            #expect(body.name == "ETH scalper")
+            #expect(body.slug == "eth-scalper")
+            #expect(body.pairs == ["ETH/USDT"])
+            #expect(body.exchange == "kucoin")
             try await client.send(.patch, "/v1/strategies/\(id)", json: ["pairs": []], token: author.token).expectProblem(.unprocessableContent)
             try await client.send(.patch, "/v1/strategies/\(id)", json: ["name": 42], token: author.token).expectProblem(.unprocessableContent)
 
@@ -113,7 +113,7 @@ struct StrategyTests {
             // Valid pairs, but a profile strategy's come from its profile: a conflict with its kind.
             let refused = try await client.send(.patch, "/v1/strategies/\(profileId)", json: ["pairs": ["BTC/USDT"]], token: author.token)
                 .expectProblem(.conflict)
-            #expect((refused["detail"] as? String)?.contains("profile strategy") == true)
+            #expect(refused.detail.contains("profile strategy"))
         }
     }
 

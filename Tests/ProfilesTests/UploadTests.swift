@@ -23,27 +23,27 @@ struct UploadTests {
             let id = try await client.createStrategyId(author)
             let response = try await client.upload(zip, to: id, as: author)
             #expect(response.status == .created, "\(response.bodyString)")
-            let version = try response.jsonObject()
-            #expect(version["number"] as? Int == 1)
-            #expect(version["status"] as? String == "pending_review")
-            let summary = try #require(version["summary"] as? [String: Any])
-            #expect(summary["tradingMode"] as? String == expected.summary.tradingMode)
-            #expect(summary["evaluators"] as? [String] == expected.summary.evaluators)
-            #expect(summary["exchanges"] as? [String] == ["binance"])
-            #expect(summary["pairs"] as? [String] == expected.summary.pairs)
-            #expect(summary["referenceMarket"] as? String == "USDT")
+            let version = try response.decode(VersionBody.self)
+            #expect(version.number == 1)
+            #expect(version.status == "pending_review")
+            let summary = version.summary
+            #expect(summary.tradingMode == expected.summary.tradingMode)
+            #expect(summary.evaluators == expected.summary.evaluators)
+            #expect(summary.exchanges == ["binance"])
+            #expect(summary.pairs == expected.summary.pairs)
+            #expect(summary.referenceMarket == "USDT")
 
             // sha256 and sizeBytes describe exactly the stored bytes, which are served back.
             let stored = try await client.send(.get, "/v1/strategies/\(id)/versions/1/profile.zip", token: author.token)
             #expect(stored.status == .ok)
             #expect(stored.headers[.contentType] == "application/zip")
-            #expect(version["sha256"] as? String == ContentHash.sha256Hex(stored.bytes))
-            #expect(version["sizeBytes"] as? Int == stored.bytes.count)
+            #expect(version.sha256 == ContentHash.sha256Hex(stored.bytes))
+            #expect(version.sizeBytes == stored.bytes.count)
             #expect(stored.headers[.eTag] == "\"\(ContentHash.sha256Hex(stored.bytes))\"")
             let files = try SafeZipReader.files(in: stored.bytes, limits: .profileUpload)
             #expect(files.contains { $0.path == "profile.json" } && files.allSatisfy { !$0.path.hasPrefix("/") })
 
-            #expect(try await client.strategy(id, as: author)["status"] as? String == "pending_review")
+            #expect(try await client.strategy(id, as: author).status == "pending_review")
             #expect(try await harness.outboxCount("strategy.version_submitted") == 1)
         }
     }
@@ -103,11 +103,11 @@ struct UploadTests {
             let id = try await client.createStrategyId(author)
             let problem = try await client.upload(try bad.zip(), to: id, as: author).expectProblem(bad.status)
             if let path = bad.path {
-                let errors = try #require(problem["errors"] as? [[String: Any]], "\(problem)")
-                #expect(errors.contains { $0["path"] as? String == path }, "\(errors)")
+                let errors = try #require(problem.errors, "\(problem)")
+                #expect(errors.contains { $0.path == path }, "\(errors)")
             }
             if bad.name == "API keys in the profile" {
-                #expect((problem["detail"] as? String)?.contains("must never be shared") == true)
+                #expect(problem.detail.contains("must never be shared"))
             }
             try await expectNothingStored(harness, strategyId: id, client: client, author: author)
         }
@@ -135,7 +135,7 @@ struct UploadTests {
             let id = try await client.createStrategyId(author)
             let response = try await client.upload(try TestZips.profile("grid_trading", under: "grid_trading/"), to: id, as: author)
             #expect(response.status == .created)
-            let warnings = try #require(try response.jsonObject()["warnings"] as? [String])
+            let warnings = try response.decode(VersionBody.self).warnings
             #expect(warnings.contains { $0.contains("moved to the zip root") })
             let stored = try await client.send(.get, "/v1/strategies/\(id)/versions/1/profile.zip", token: author.token)
             #expect(try SafeZipReader.files(in: stored.bytes, limits: .profileUpload).allSatisfy { !$0.path.hasPrefix("grid_trading/") })
@@ -150,14 +150,14 @@ struct UploadTests {
             let id = try await client.createStrategyId(author)
             let zip = try TestZips.profile("simple_dca")
             #expect(try await client.upload(zip, to: id, as: author).status == .created)
-            let second = try await client.upload(zip, to: id, as: author).jsonObject()
-            #expect(second["number"] as? Int == 2)
+            let second = try await client.upload(zip, to: id, as: author).decode(VersionBody.self)
+            #expect(second.number == 2)
             #expect(try await harness.database.count("SELECT count(*)::int FROM profile_blobs") == 1)
-            let list = try await client.send(.get, "/v1/strategies/\(id)/versions", token: author.token).jsonObject()
-            let items = try #require(list["items"] as? [[String: Any]])
-            #expect(items.map { $0["number"] as? Int } == [2, 1])
-            #expect(items.map { $0["status"] as? String } == ["pending_review", "superseded"])
-            #expect(list["nextCursor"] is NSNull)
+            let listed = try await client.send(.get, "/v1/strategies/\(id)/versions", token: author.token)
+            let page = try listed.decode(Page<VersionBody>.self)
+            #expect(page.items.map(\.number) == [2, 1])
+            #expect(page.items.map(\.status) == ["pending_review", "superseded"])
+            #expect(page.nextCursor == nil)
         }
     }
 
@@ -181,7 +181,7 @@ struct UploadTests {
         #expect(try await harness.database.count("SELECT count(*)::int FROM strategy_versions") == 0)
         #expect(try await harness.database.count("SELECT count(*)::int FROM profile_blobs") == 0)
         #expect(try await harness.outboxCount("strategy.version_submitted") == 0)
-        #expect(try await client.strategy(strategyId, as: author)["status"] as? String == "draft")
+        #expect(try await client.strategy(strategyId, as: author).status == "draft")
     }
 }
 

@@ -24,19 +24,19 @@ struct GapFillTests {
             var follower = WSFollower.connect(port: try #require(relay.port), token: world.follower.token)
             defer { follower.close() }
             follower.subscribe(world.strategyId)
-            #expect(try await follower.next()?["type"] as? String == "subscribed")
+            #expect(try await follower.next()?.type == "subscribed")
 
             // Two records committed with no fan-out at all, and nothing emitted after them.
             for orderId in ["lost-1", "lost-2"] {
                 try await harness.commitWithoutFanOut(RelayFlowTests.bundle(world.strategyId, orderId: orderId), to: world.strategyId)
             }
             let filled = try await follower.signals(2)
-            #expect(filled.map { $0["seq"] as? Int } == [1, 2])
+            #expect(filled.map(\.seq) == [1, 2])
 
             // The next emit arrives live, right after them: no repeat, no gap.
             let emitted = try await flows.emit(relay, RelayFlowTests.bundle(world.strategyId, orderId: "live-3"), to: world.strategyId, key: world.emitKey)
             #expect(emitted.status == .accepted)
-            #expect(try await follower.signals(1).first?["seq"] as? Int == 3)
+            #expect(try await follower.signals(1).first?.seq == 3)
         }
     }
 
@@ -50,20 +50,20 @@ struct GapFillTests {
             var early = WSFollower.connect(port: port, token: world.follower.token)
             defer { early.close() }
             early.subscribe(world.strategyId)
-            #expect(try await early.next()?["type"] as? String == "subscribed")
+            #expect(try await early.next()?.type == "subscribed")
 
             try await harness.commitWithoutFanOut(RelayFlowTests.bundle(world.strategyId, orderId: "lost-1"), to: world.strategyId)
             var late = WSFollower.connect(port: port, token: world.follower.token)
             defer { late.close() }
             late.subscribe(world.strategyId)
             let subscribed = try await late.next()
-            #expect(subscribed?["headSeq"] as? Int == 1)
+            #expect(subscribed?.headSeq == 1)
 
-            #expect(try await early.signals(1).map { $0["seq"] as? Int } == [1])
+            #expect(try await early.signals(1).map(\.seq) == [1])
             let emitted = try await flows.emit(relay, RelayFlowTests.bundle(world.strategyId, orderId: "live-2"), to: world.strategyId, key: world.emitKey)
             #expect(emitted.status == .accepted)
-            #expect(try await early.signals(1).first?["seq"] as? Int == 2)
-            #expect(try await late.signals(1).first?["seq"] as? Int == 2)
+            #expect(try await early.signals(1).first?.seq == 2)
+            #expect(try await late.signals(1).first?.seq == 2)
         }
     }
 }

@@ -103,7 +103,7 @@ enum RawHTTP {
         let body: String
 
         var problemType: String? {
-            (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["type"] as? String
+            (try? JSONDecoder().decode(Problem.self, from: Data(body.utf8)))?.type
         }
 
         var description: String { "\(status) \(headers) \(body)" }

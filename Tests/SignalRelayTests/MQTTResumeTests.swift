@@ -21,7 +21,7 @@ struct MQTTResumeTests {
             body: ByteBuffer(bytes: RelayFlowTests.bundle(world.strategyId, orderId: orderId))
         )
         #expect(response.status == .accepted)
-        return try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])["messageId"] as? String ?? ""
+        return try response.decode(AcceptedSignalBody.self).messageId
     }
 
     /// Connects the follower's device and subscribes to the strategy; `body` gets the packets and the writer.
@@ -43,8 +43,7 @@ struct MQTTResumeTests {
     /// The next PUBLISH's `u` and packet id.
     func nextSignal(_ packets: inout NIOAsyncChannelInboundStream<MQTTPacket>.AsyncIterator) async throws -> (u: String, packetId: UInt16) {
         guard case .publish(let publish)? = try await packets.next() else { throw NeverHappened(description: "expected a PUBLISH") }
-        let envelope = try #require(try JSONSerialization.jsonObject(with: Data(publish.payload)) as? [String: Any])
-        return (try #require(envelope["u"] as? String), try #require(publish.packetId))
+        return (try decodeEnvelope(publish.payload).u, try #require(publish.packetId))
     }
 
     @Test("what the device did not acknowledge, and what was sent while it was away, comes first, in order; then live records")

@@ -28,8 +28,8 @@ struct RelayAccessTests {
             try await relay.send(.get, "/v1/signals/\(world.strategyId)").expectProblem(.unauthorized)
             try await relay.send(.get, "/v1/signals/\(world.strategyId)", token: world.stranger.token).expectProblem(.forbidden)
             #expect(try await relay.send(.get, "/v1/signals/\(world.strategyId)?after=0", token: world.follower.token).status == .ok)
-            let head = try await relay.send(.get, "/v1/signals/\(world.strategyId)/head").jsonObject()
-            #expect(head["seq"] as? Int == 0 && head["hash"] as? String == String(repeating: "0", count: 64))
+            let head = try await relay.send(.get, "/v1/signals/\(world.strategyId)/head").decode(SignalHeadBody.self)
+            #expect(head.seq == 0 && head.hash == String(repeating: "0", count: 64))
             try await relay.send(.get, "/v1/signals/nosuchstrategy/head").expectProblem(.notFound)
             // Emitting: the key names one strategy only; a user token is not an emitter.
             try await flows.emit(relay, RelayFlowTests.bundle(world.otherStrategyId, orderId: "x"), to: world.otherStrategyId, key: world.emitKey).expectProblem(.forbidden)
@@ -40,9 +40,9 @@ struct RelayAccessTests {
             defer { stranger.close() }
             stranger.subscribe(world.strategyId)
             let refused = try #require(try await stranger.next())
-            #expect(refused["type"] as? String == "error" && refused["code"] as? String == "not_entitled")
+            #expect(refused.type == "error" && refused.code == "not_entitled")
             stranger.subscribe("nosuchstrategy")
-            #expect(try await stranger.next()?["code"] as? String == "not_found")
+            #expect(try await stranger.next()?.code == "not_found")
 
             let mqtt = try await MQTTTestClient.connect(port: try await flows.port(mqttPort))
             try await mqtt.channel.executeThenClose { inbound, outbound in
@@ -66,7 +66,7 @@ struct RelayAccessTests {
             var follower = WSFollower.connect(port: port, token: world.follower.token)
             defer { follower.close() }
             follower.subscribe(world.strategyId)
-            #expect(try await follower.next()?["type"] as? String == "subscribed")
+            #expect(try await follower.next()?.type == "subscribed")
             let followerMQTT = try await MQTTTestClient.connect(port: try await flows.port(mqttPort))
             try await followerMQTT.channel.executeThenClose { inbound, outbound in
                 var packets = inbound.makeAsyncIterator()
@@ -80,7 +80,7 @@ struct RelayAccessTests {
                     _ = try await subscriptions.cancel(id: world.subscriptionId, userId: world.follower.id, at: harness.clock.now())
                 }
                 let ended = try #require(try await follower.next())
-                #expect(ended["type"] as? String == "unsubscribed" && ended["reason"] as? String == "subscription_ended")
+                #expect(ended.type == "unsubscribed" && ended.reason == "subscription_ended")
                 #expect(try await packets.next() == nil, "the MQTT connection is closed")
             }
             try await relay.send(.get, "/v1/signals/\(world.strategyId)", token: world.follower.token).expectProblem(.forbidden)
@@ -120,9 +120,10 @@ struct RelayAccessTests {
             #expect(try await flows.emit(relay, Array(envelope.utf8), to: id, key: world.emitKey).status == .accepted)
             let again = try await flows.emit(relay, Array(envelope.utf8), to: id, key: world.emitKey)
             #expect(again.status == .ok)
-            #expect(try again.jsonObject()["seq"] as? Int == 1)
+            #expect(try again.decode(AcceptedSignalBody.self).seq == 1)
             let altered = envelope.replacingOccurrences(of: "\"kept\":true", with: "\"kept\":false")
             try await flows.emit(relay, Array(altered.utf8), to: id, key: world.emitKey).expectProblem(.conflict)
+            // Unknown keys are in no shape: the stored envelope is read as loose JSON.
             let history = try await relay.send(.get, "/v1/signals/\(id)?after=0", token: world.follower.token).jsonObject()
             let stored = try #require((history["items"] as? [[String: Any]])?.first?["envelope"] as? [String: Any])
             #expect((stored["extra"] as? [String: Any])?["kept"] as? Bool == true, "unknown keys are kept")

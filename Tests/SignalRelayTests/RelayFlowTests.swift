@@ -43,6 +43,8 @@ struct RelayFlowTests {
         return try #require(bound.port)
     }
 
+    /// Loose JSON, for envelopes compared member for member with what was sent: the relay keeps
+    /// their unknown keys, which no shape names (numbers compare by value, keys in any order).
     func json(_ bytes: [UInt8]) throws -> NSDictionary {
         try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? NSDictionary)
     }
@@ -58,8 +60,8 @@ struct RelayFlowTests {
                 defer { ws.close() }
                 ws.subscribe(world.strategyId)
                 let subscribed = try #require(try await ws.next())
-                #expect(subscribed["type"] as? String == "subscribed")
-                #expect(subscribed["headSeq"] as? Int == 0)
+                #expect(subscribed.type == "subscribed")
+                #expect(subscribed.headSeq == 0)
 
                 let mqtt = try await MQTTTestClient.connect(port: try await port(mqttPort))
                 try await mqtt.channel.executeThenClose { inbound, outbound in
@@ -76,16 +78,17 @@ struct RelayFlowTests {
                         let body = try RelayHarness.fixtureBundle(name, strategyId: world.strategyId)
                         let response = try await emit(emitter, body, to: world.strategyId, key: world.emitKey)
                         #expect(response.status == .accepted, "\(name): \(String(buffer: response.body))")
-                        let messageId = try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])["messageId"] as? String
+                        let messageId = try response.decode(AcceptedSignalBody.self).messageId
                         let sent = try json(body)
                         // A bare bundle is wrapped; an envelope is kept as sent.
-                        expected.append(sent["s"] != nil ? sent : ["t": "t", "v": "1.0.0", "s": sent, "u": try #require(messageId)])
+                        expected.append(sent["s"] != nil ? sent : ["t": "t", "v": "1.0.0", "s": sent, "u": messageId])
                     }
-                    let received = try await ws.signals(Self.fixtures.count)
-                    #expect(received.map { $0["seq"] as? Int } == [1, 2, 3, 4])
-                    for (record, envelope) in zip(received, expected) {
-                        #expect((record["envelope"] as? NSDictionary) == envelope)
-                        #expect((record["hash"] as? String)?.count == 64)
+                    let received = try await ws.signalFrames(Self.fixtures.count)
+                    #expect(received.map { $0.record.seq } == [1, 2, 3, 4])
+                    for (frame, envelope) in zip(received, expected) {
+                        let record = try json(Array(frame.text.utf8))["record"] as? NSDictionary
+                        #expect((record?["envelope"] as? NSDictionary) == envelope)
+                        #expect(frame.record.hash.count == 64)
                     }
                     for envelope in expected {
                         guard case .publish(let publish)? = try await packets.next() else { Issue.record("expected a PUBLISH"); return }
@@ -112,7 +115,7 @@ struct RelayFlowTests {
                 var ws = WSFollower.connect(port: try #require(followers.port), token: world.follower.token)
                 defer { ws.close() }
                 ws.subscribe(world.strategyId)
-                #expect(try await ws.next()?["type"] as? String == "subscribed")
+                #expect(try await ws.next()?.type == "subscribed")
                 let mqtt = try await MQTTTestClient.connect(port: try await port(mqttPort))
                 try await mqtt.channel.executeThenClose { inbound, outbound in
                     var packets = inbound.makeAsyncIterator()
@@ -133,16 +136,16 @@ struct RelayFlowTests {
                         try await group.waitForAll()
                     }
                     let received = try await ws.signals(1000)
-                    #expect(received.map { $0["seq"] as? Int } == Array(1...1000))
-                    #expect(Set(received.compactMap { $0["messageId"] as? String }).count == 1000)
+                    #expect(received.map(\.seq) == Array(1...1000))
+                    #expect(Set(received.map(\.messageId)).count == 1000)
 
                     var mqttMessageIds: [String] = []
                     while mqttMessageIds.count < 1000 {
                         guard case .publish(let publish)? = try await packets.next() else { Issue.record("MQTT ended early"); return }
                         try await outbound.write(.puback(packetId: try #require(publish.packetId)))
-                        mqttMessageIds.append(try #require(try json(publish.payload)["u"] as? String))
+                        mqttMessageIds.append(try decodeEnvelope(publish.payload).u)
                     }
-                    #expect(mqttMessageIds == received.compactMap { $0["messageId"] as? String })
+                    #expect(mqttMessageIds == received.map(\.messageId))
                 }
                 let verification = try await harness.database.withClient { client in
                     try await PostgresSignalLog(client: client, logger: RelayHarness.logger).verify(world.strategyId)
@@ -169,13 +172,13 @@ struct RelayFlowTests {
 
                 var second = WSFollower.connect(port: port, token: world.follower.token)
                 defer { second.close() }
-                second.subscribe(world.strategyId, after: Int64(try #require(seen.last?["seq"] as? Int)))
+                second.subscribe(world.strategyId, after: Int64(try #require(seen.last?.seq)))
                 let subscribed = try #require(try await second.next())
-                #expect(subscribed["headSeq"] as? Int == 55)
+                #expect(subscribed.headSeq == 55)
                 let missed = try await second.signals(50)
-                #expect(missed.map { $0["seq"] as? Int } == Array(6...55))
+                #expect(missed.map(\.seq) == Array(6...55))
                 _ = try await emit(emitter, Self.bundle(world.strategyId, orderId: "live"), to: world.strategyId, key: world.emitKey)
-                #expect(try await second.signals(1).first?["seq"] as? Int == 56)
+                #expect(try await second.signals(1).first?.seq == 56)
             }
         }
     }

@@ -43,7 +43,7 @@ struct SessionEndTests {
                 #expect(try await packets.next() == .puback(packetId: 3))
             }
             let record = try #require(try await follower.signals(1).first)
-            #expect((record["envelope"] as? [String: Any])?["u"] as? String == "zlib-1")
+            #expect(record.envelope.u == "zlib-1")
 
             let intruder = try await MQTTTestClient.connect(port: port)
             try await intruder.channel.executeThenClose { inbound, outbound in
@@ -74,7 +74,7 @@ struct SessionEndTests {
             var byKey = WSFollower.connect(port: try #require(relay.port), token: followKey.value)
             defer { byKey.close() }
             byKey.subscribe(world.strategyId)
-            #expect(try await byKey.next()?["type"] as? String == "subscribed")
+            #expect(try await byKey.next()?.type == "subscribed")
             let mqtt = try await MQTTTestClient.connect(port: try await flows.port(mqttPort))
             try await mqtt.channel.executeThenClose { inbound, outbound in
                 var packets = inbound.makeAsyncIterator()
@@ -89,7 +89,7 @@ struct SessionEndTests {
                     )
                 }
                 #expect(revoked && deleted)
-                #expect(try await byKey.next()?["type"] as? String == "unsubscribed")
+                #expect(try await byKey.next()?.type == "unsubscribed")
                 #expect(try await packets.next() == nil)
             }
             // The deleted device cannot come back.

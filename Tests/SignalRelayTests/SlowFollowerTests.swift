@@ -34,7 +34,7 @@ struct SlowFollowerTests {
                 follower.subscribe(world.strategyId)
                 _ = try await follower.next()
                 readyInput.yield()
-                return try await follower.signals(count).map { $0["seq"] as? Int }
+                return try await follower.signals(count).map(\.seq)
             }
             for await _ in ready { break }
 

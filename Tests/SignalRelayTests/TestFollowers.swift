@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import TestSupport
 import WSClient
 
 @testable import SignalRelay
@@ -46,23 +47,39 @@ struct WSFollower {
         send("{\"type\":\"subscribe\",\"strategyId\":\"\(strategyId)\"\(after.map { ",\"after\":\($0)" } ?? "")}")
     }
 
-    /// The next frame as a JSON object; nil when the connection ended.
-    mutating func next() async throws -> [String: Any]? {
-        guard let text = await frames.next() else { return nil }
-        return try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+    /// A frame's text as a client reads it: a frame of the relay's, or a failure naming the text.
+    static func frame(_ text: String) throws -> SignalFrameBody {
+        do {
+            return try JSONDecoder().decode(SignalFrameBody.self, from: Data(text.utf8))
+        } catch {
+            throw NeverHappened(description: "not a frame of the relay's: \(text.prefix(1000)): \(error)")
+        }
     }
 
-    /// The next `count` signal frames' envelopes (as JSON objects), failing on anything else.
-    mutating func signals(_ count: Int) async throws -> [[String: Any]] {
-        var records: [[String: Any]] = []
-        while records.count < count {
-            guard let frame = try await next() else { throw NeverHappened(description: "connection ended after \(records.count) signals") }
-            guard frame["type"] as? String == "signal", let record = frame["record"] as? [String: Any] else {
-                throw NeverHappened(description: "expected a signal, got \(frame)")
+    /// The next frame; nil when the connection ended.
+    mutating func next() async throws -> SignalFrameBody? {
+        guard let text = await frames.next() else { return nil }
+        return try Self.frame(text)
+    }
+
+    /// The next `count` signal frames' records, failing on anything else.
+    mutating func signals(_ count: Int) async throws -> [SignalRecordBody] {
+        try await signalFrames(count).map { $0.record }
+    }
+
+    /// The same, each with the frame's text: for a test that compares an envelope member for
+    /// member with what was sent (its unknown keys are outside the shape).
+    mutating func signalFrames(_ count: Int) async throws -> [(record: SignalRecordBody, text: String)] {
+        var received: [(record: SignalRecordBody, text: String)] = []
+        while received.count < count {
+            guard let text = await frames.next() else { throw NeverHappened(description: "connection ended after \(received.count) signals") }
+            let frame = try Self.frame(text)
+            guard frame.type == "signal", let record = frame.record else {
+                throw NeverHappened(description: "expected a signal, got \(text.prefix(1000))")
             }
-            records.append(record)
+            received.append((record: record, text: text))
         }
-        return records
+        return received
     }
 
     func close() {
@@ -73,6 +90,11 @@ struct WSFollower {
 
 struct NeverHappened: Error, CustomStringConvertible {
     let description: String
+}
+
+/// An MQTT PUBLISH payload (the stored envelope) as a bot reads it.
+func decodeEnvelope(_ payload: [UInt8]) throws -> SignalEnvelopeBody {
+    try JSONDecoder().decode(SignalEnvelopeBody.self, from: Data(payload))
 }
 
 /// An MQTT client speaking like OctoBot's: client id `CommunityMQTTFeed`, username = device id.

@@ -31,8 +31,9 @@ struct ExpiryAndTokenTests {
                     .expectProblem(.notFound)
                 let granted = try await subscriptions.send(.post, "/v1/subscriptions/grants", json: grant, token: admin.token)
                 #expect(granted.status == .created, "\(granted.bodyString)")
-                let url = try #require(try granted.jsonObject()["downloadUrl"] as? String)
-                #expect(try granted.jsonObject()["endsAt"] is String)
+                let grantedSubscription = try granted.decode(SubscriptionBody.self)
+                let url = try #require(grantedSubscription.downloadUrl)
+                #expect(grantedSubscription.endsAt != nil)
                 #expect(try await profiles.send(.get, url.downloadPath).status == .ok)
                 #expect(try await entitled(member, id, harness))
 
@@ -92,7 +93,7 @@ struct ExpiryAndTokenTests {
                     let id = try await profiles.createStrategyId(author, name: name, kind: "signals", exchange: "binance", pairs: ["BTC/USDT"])
                     #expect(try await profiles.send(.post, "/v1/strategies/\(id)/submit", token: author.token).status == .ok)
                     try await harness.approve(id, subject: .listing)
-                    urls.append(try #require(try await subscriptions.subscribe(follower, to: id).jsonObject()["downloadUrl"] as? String))
+                    urls.append(try #require(try await subscriptions.subscribe(follower, to: id).decode(SubscriptionBody.self).downloadUrl))
                 }
                 let path = urls[0].downloadPath  // /d/<token>/alpha-strategy.zip
                 let parts = path.split(separator: "/")

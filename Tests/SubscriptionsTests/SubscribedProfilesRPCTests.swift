@@ -36,13 +36,12 @@ struct SubscribedProfilesRPCTests {
                     try await harness.approve(id, subject: .listing)
                     ids.append(id)
                 }
-                let kept = try await subscriptions.subscribe(follower, to: ids[0]).jsonObject()
-                let cancelled = try await subscriptions.subscribe(follower, to: ids[1]).jsonObject()
-                let cancelledId = try #require(cancelled["id"] as? String)
-                #expect(try await subscriptions.send(.delete, "/v1/subscriptions/\(cancelledId)", token: follower.token).status == .ok)
+                let kept = try await subscriptions.subscribe(follower, to: ids[0]).decode(SubscriptionBody.self)
+                let cancelled = try await subscriptions.subscribe(follower, to: ids[1]).decode(SubscriptionBody.self)
+                #expect(try await subscriptions.send(.delete, "/v1/subscriptions/\(cancelled.id)", token: follower.token).status == .ok)
                 let granted = try await subscriptions.send(
                     .post, "/v1/subscriptions/grants", json: ["email": followerEmail, "strategyId": ids[2], "days": 1], token: admin.token
-                ).jsonObject()
+                ).decode(SubscriptionBody.self)
 
                 func urls() async throws -> [String] {
                     let token = try await harness.accounts.token(userId: follower.id, at: harness.clock.now())
@@ -53,10 +52,10 @@ struct SubscribedProfilesRPCTests {
                     #expect(response.status == .ok, "\(response.bodyString)")
                     return try #require(try JSONSerialization.jsonObject(with: Data(response.bytes)) as? [String])
                 }
-                #expect(try await Set(urls()) == Set([kept["downloadUrl"], granted["downloadUrl"]].compactMap { $0 as? String }))
+                #expect(try await Set(urls()) == Set([kept.downloadUrl, granted.downloadUrl].compactMap { $0 }))
 
                 harness.clock.advance(by: 86_400 + 1)
-                #expect(try await urls() == [try #require(kept["downloadUrl"] as? String)], "ended at its end date, swept or not")
+                #expect(try await urls() == [try #require(kept.downloadUrl)], "ended at its end date, swept or not")
                 let token = try await harness.accounts.token(userId: follower.id, at: harness.clock.now())
 
                 let startup = try await subscriptions.send(
@@ -64,7 +63,7 @@ struct SubscribedProfilesRPCTests {
                 )
                 let rows = try startup.jsonRows()
                 #expect(rows.count == 1)
-                #expect(rows.first?["subscribed_products_urls"] as? [String] == [try #require(kept["downloadUrl"] as? String)])
+                #expect(rows.first?["subscribed_products_urls"] as? [String] == [try #require(kept.downloadUrl)])
                 #expect(rows.first?.keys.contains("forced_profile_url") == true)
 
                 // Arguments the functions do not take, and functions that do not exist.

@@ -25,10 +25,10 @@ struct SubscriptionFlowTests {
 
                 let created = try await subscriptions.subscribe(follower, to: id)
                 #expect(created.status == .created)
-                let subscription = try created.jsonObject()
-                #expect(subscription["status"] as? String == "active")
-                #expect(subscription["endsAt"] is NSNull)
-                let url = try #require(subscription["downloadUrl"] as? String)
+                let subscription = try created.decode(SubscriptionBody.self)
+                #expect(subscription.status == "active")
+                #expect(subscription.endsAt == nil)
+                let url = try #require(subscription.downloadUrl)
                 #expect(url.hasPrefix("http://edge.test/d/") && url.hasSuffix("/btc-dip-hunter.zip"))
 
                 // The bot's GET: no Authorization, no cookies.
@@ -43,31 +43,32 @@ struct SubscriptionFlowTests {
                 // Subscribing again answers with the same subscription and URL.
                 let again = try await subscriptions.subscribe(follower, to: id)
                 #expect(again.status == .ok)
-                #expect(try again.jsonObject()["downloadUrl"] as? String == url)
+                #expect(try again.decode(SubscriptionBody.self).downloadUrl == url)
                 try await eventually("the subscriber count follows the event") {
-                    try await profiles.strategy(id, as: nil)["subscriberCount"] as? Int == 1
+                    try await profiles.strategy(id, as: nil).subscriberCount == 1
                 }
 
-                let subscriptionId = try #require(subscription["id"] as? String)
+                let subscriptionId = subscription.id
                 let cancelled = try await subscriptions.send(.delete, "/v1/subscriptions/\(subscriptionId)", token: follower.token)
                 #expect(cancelled.status == .ok)
-                #expect(try cancelled.jsonObject()["status"] as? String == "cancelled")
-                #expect(try cancelled.jsonObject()["downloadUrl"] is NSNull)
+                let ended = try cancelled.decode(SubscriptionBody.self)
+                #expect(ended.status == "cancelled")
+                #expect(ended.downloadUrl == nil)
                 // A DELETE: the cancelled subscription is gone for its user.
                 try await subscriptions.send(.get, "/v1/subscriptions/\(subscriptionId)", token: follower.token).expectProblem(.notFound)
                 try await subscriptions.send(.delete, "/v1/subscriptions/\(subscriptionId)", token: follower.token).expectProblem(.notFound)
-                let listed = try await subscriptions.send(.get, "/v1/subscriptions", token: follower.token).jsonObject()
-                #expect((listed["items"] as? [[String: Any]])?.contains { $0["id"] as? String == subscriptionId } == false)
+                let listed = try await subscriptions.send(.get, "/v1/subscriptions", token: follower.token).decode(Page<SubscriptionBody>.self)
+                #expect(listed.items.contains { $0.id == subscriptionId } == false)
                 try await profiles.send(.get, url.downloadPath).expectProblem(.notFound)
                 #expect(try await harness.count("SELECT count(*)::int FROM outbox WHERE type = 'subscription.ended'") == 1)
                 try await eventually("the subscriber count drops") {
-                    try await profiles.strategy(id, as: nil)["subscriberCount"] as? Int == 0
+                    try await profiles.strategy(id, as: nil).subscriberCount == 0
                 }
 
                 // Subscribing after cancelling starts a new subscription with a new URL.
                 let renewed = try await subscriptions.subscribe(follower, to: id)
                 #expect(renewed.status == .created)
-                let renewedURL = try #require(try renewed.jsonObject()["downloadUrl"] as? String)
+                let renewedURL = try #require(try renewed.decode(SubscriptionBody.self).downloadUrl)
                 #expect(renewedURL != url)
                 #expect(try await profiles.send(.get, renewedURL.downloadPath).status == .ok)
             }
@@ -85,7 +86,7 @@ struct SubscriptionFlowTests {
                 #expect(try await profiles.send(.put, "/v1/strategies/\(id)/logo", bytes: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2], contentType: "image/png", token: author.token).status == .noContent)
                 #expect(try await profiles.send(.post, "/v1/strategies/\(id)/submit", token: author.token).status == .ok)
                 try await harness.approve(id, subject: .listing)
-                let url = try #require(try await subscriptions.subscribe(follower, to: id).jsonObject()["downloadUrl"] as? String)
+                let url = try #require(try await subscriptions.subscribe(follower, to: id).decode(SubscriptionBody.self).downloadUrl)
                 let download = try await profiles.send(.get, url.downloadPath)
                 #expect(download.status == .ok)
                 let files = try SafeZipReader.files(in: download.bytes, limits: .profileUpload)
@@ -118,28 +119,28 @@ struct SubscriptionFlowTests {
                 let id = try await profiles.createStrategyId(author)
                 #expect(try await profiles.upload(try TestZips.profile("simple_dca"), to: id, as: author).status == .created)
                 try await harness.approve(id, subject: .version, version: 1)
-                let subscription = try await subscriptions.subscribe(follower, to: id).jsonObject()
-                let subscriptionId = try #require(subscription["id"] as? String)
-                let url = try #require(subscription["downloadUrl"] as? String)
+                let subscription = try await subscriptions.subscribe(follower, to: id).decode(SubscriptionBody.self)
+                let subscriptionId = subscription.id
+                let url = try #require(subscription.downloadUrl)
                 let first = try await profiles.send(.get, url.downloadPath).bytes
 
                 #expect(try await profiles.upload(try TestZips.profile("grid_trading"), to: id, as: author).status == .created)
                 #expect(try await profiles.send(.get, url.downloadPath).bytes == first, "a version waiting for review is not served")
                 try await harness.approve(id, subject: .version, version: 2)
-                let read = try await subscriptions.send(.get, "/v1/subscriptions/\(subscriptionId)", token: follower.token).jsonObject()
-                #expect(read["downloadUrl"] as? String == url)
+                let read = try await subscriptions.send(.get, "/v1/subscriptions/\(subscriptionId)", token: follower.token).decode(SubscriptionBody.self)
+                #expect(read.downloadUrl == url)
                 let second = try await profiles.send(.get, url.downloadPath).bytes
                 #expect(second != first)
                 #expect(try ProfileArchive.validate(zip: second).summary.tradingMode == "GridTradingMode")
 
                 let rotated = try await subscriptions.send(.post, "/v1/subscriptions/\(subscriptionId)/download-url", token: follower.token)
                 #expect(rotated.status == .ok)
-                let newURL = try #require(try rotated.jsonObject()["downloadUrl"] as? String)
+                let newURL = try #require(try rotated.decode(SubscriptionBody.self).downloadUrl)
                 #expect(newURL != url)
                 try await profiles.send(.get, url.downloadPath).expectProblem(.notFound)
                 #expect(try await profiles.send(.get, newURL.downloadPath).bytes == second)
-                let listed = try await subscriptions.send(.get, "/v1/subscriptions", token: follower.token).jsonObject()
-                #expect((listed["items"] as? [[String: Any]])?.first?["downloadUrl"] as? String == newURL)
+                let listed = try await subscriptions.send(.get, "/v1/subscriptions", token: follower.token).decode(Page<SubscriptionBody>.self)
+                #expect(listed.items.first?.downloadUrl == newURL)
             }
         }
     }
@@ -162,12 +163,12 @@ struct SubscriptionFlowTests {
                 let published = try await profiles.createStrategyId(author, name: "Public", kind: "signals", exchange: "binance", pairs: ["BTC/USDT"])
                 #expect(try await profiles.send(.post, "/v1/strategies/\(published)/submit", token: author.token).status == .ok)
                 try await harness.approve(published, subject: .listing)
-                let id = try #require(try await subscriptions.subscribe(follower, to: published).jsonObject()["id"] as? String)
+                let id = try await subscriptions.subscribe(follower, to: published).decode(SubscriptionBody.self).id
                 try await subscriptions.send(.get, "/v1/subscriptions/\(id)", token: intruder.token).expectProblem(.notFound)
                 try await subscriptions.send(.delete, "/v1/subscriptions/\(id)", token: intruder.token).expectProblem(.notFound)
                 try await subscriptions.send(.post, "/v1/subscriptions/\(id)/download-url", token: intruder.token).expectProblem(.notFound)
-                let intruderList = try await subscriptions.send(.get, "/v1/subscriptions", token: intruder.token).jsonObject()
-                #expect((intruderList["items"] as? [Any])?.isEmpty == true)
+                let intruderList = try await subscriptions.send(.get, "/v1/subscriptions", token: intruder.token).decode(Page<SubscriptionBody>.self)
+                #expect(intruderList.items.isEmpty)
                 #expect(try await subscriptions.send(.get, "/v1/subscriptions/\(id)", token: follower.token).status == .ok)
                 try await subscriptions.send(.get, "/v1/subscriptions/not-a-uuid", token: follower.token).expectProblem(.notFound)
 
@@ -190,16 +191,16 @@ struct SubscriptionFlowTests {
                 let id = try await profiles.createStrategyId(author, name: "Popular", kind: "signals", exchange: "binance", pairs: ["BTC/USDT"])
                 #expect(try await profiles.send(.post, "/v1/strategies/\(id)/submit", token: author.token).status == .ok)
                 try await harness.approve(id, subject: .listing)
-                let answers = try await withThrowingTaskGroup(of: (HTTPResponse.Status, String?).self) { group in
+                let answers = try await withThrowingTaskGroup(of: (HTTPResponse.Status, String).self) { group in
                     for _ in 0..<8 {
                         group.addTask {
                             let response = try await subscriptions.subscribe(follower, to: id)
-                            return (response.status, try response.jsonObject()["id"] as? String)
+                            return (response.status, try response.decode(SubscriptionBody.self).id)
                         }
                     }
                     return try await group.reduce(into: []) { $0.append($1) }
                 }
-                #expect(Set(answers.compactMap(\.1)).count == 1)
+                #expect(Set(answers.map(\.1)).count == 1)
                 #expect(answers.filter { $0.0 == .created }.count == 1)
                 #expect(try await harness.count("SELECT count(*)::int FROM subscriptions") == 1)
                 #expect(try await harness.count("SELECT count(*)::int FROM outbox WHERE type = 'subscription.started'") == 1)

@@ -24,10 +24,10 @@ struct TakeDownTests {
                 }
                 var urls: [String] = []
                 for follower in followers {
-                    let subscription = try await subscriptions.subscribe(follower, to: id).jsonObject()
-                    urls.append(try #require(subscription["downloadUrl"] as? String))
+                    let subscription = try await subscriptions.subscribe(follower, to: id).decode(SubscriptionBody.self)
+                    urls.append(try #require(subscription.downloadUrl))
                 }
-                let kept = try await subscriptions.subscribe(bystander, to: other).jsonObject()
+                let kept = try await subscriptions.subscribe(bystander, to: other).decode(SubscriptionBody.self)
 
                 // What the moderation service commits with its take-down record.
                 try await harness.database.withClient { client in
@@ -42,14 +42,14 @@ struct TakeDownTests {
                     try await harness.count("SELECT count(*)::int FROM subscriptions WHERE strategy_id = \(id) AND status = 'taken_down'") == 2
                 }
                 for (follower, url) in zip(followers, urls) {
-                    let listed = try await subscriptions.send(.get, "/v1/subscriptions", token: follower.token).jsonObject()
-                    let mine = try #require((listed["items"] as? [[String: Any]])?.first)
-                    #expect(mine["status"] as? String == "taken_down")
-                    #expect(mine["downloadUrl"] is NSNull)
-                    #expect(mine["endedAt"] is String)
+                    let listed = try await subscriptions.send(.get, "/v1/subscriptions", token: follower.token).decode(Page<SubscriptionBody>.self)
+                    let mine = try #require(listed.items.first)
+                    #expect(mine.status == "taken_down")
+                    #expect(mine.downloadUrl == nil)
+                    #expect(mine.endedAt != nil)
                     try await profiles.send(.get, url.downloadPath).expectProblem(.notFound)
                     // Ended otherwise than by its user: listed, and cancelling it is a conflict.
-                    try await subscriptions.send(.delete, "/v1/subscriptions/\(try #require(mine["id"] as? String))", token: follower.token)
+                    try await subscriptions.send(.delete, "/v1/subscriptions/\(mine.id)", token: follower.token)
                         .expectProblem(.conflict)
                 }
                 #expect(
@@ -59,9 +59,9 @@ struct TakeDownTests {
                 )
                 try await subscriptions.subscribe(followers[0], to: id).expectProblem(.notFound)
                 // Another strategy's subscription is untouched.
-                let untouched = try await subscriptions.send(.get, "/v1/subscriptions/\(try #require(kept["id"] as? String))", token: bystander.token)
-                #expect(try untouched.jsonObject()["status"] as? String == "active")
-                try await eventually("the subscriber count follows") { try await profiles.strategy(id, as: author)["subscriberCount"] as? Int == 0 }
+                let untouched = try await subscriptions.send(.get, "/v1/subscriptions/\(kept.id)", token: bystander.token)
+                #expect(try untouched.decode(SubscriptionBody.self).status == "active")
+                try await eventually("the subscriber count follows") { try await profiles.strategy(id, as: author).subscriberCount == 0 }
             }
         }
     }

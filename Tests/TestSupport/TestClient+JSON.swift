@@ -38,6 +38,17 @@ extension TestResponse {
 
     public var bytes: [UInt8] { Array(body.readableBytesView) }
 
+    /// The body decoded as `type`, one of the API's shapes (`APIShapes`): a missing or
+    /// mistyped member fails the test with the decoder's account of where.
+    public func decode<Body: Decodable>(_ type: Body.Type, sourceLocation: SourceLocation = #_sourceLocation) throws -> Body {
+        do {
+            return try JSONDecoder().decode(Body.self, from: Data(body.readableBytesView))
+        } catch {
+            Issue.record("\(Body.self) from \(status.code) \(bodyString): \(error)", sourceLocation: sourceLocation)
+            throw error
+        }
+    }
+
     public func jsonObject() throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any])
     }
@@ -49,12 +60,12 @@ extension TestResponse {
 
     /// Asserts the response is problem+json with `status`, and returns its body.
     @discardableResult
-    public func expectProblem(_ status: HTTPResponse.Status, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
+    public func expectProblem(_ status: HTTPResponse.Status, sourceLocation: SourceLocation = #_sourceLocation) throws -> Problem {
         #expect(self.status == status, "expected \(status.code), got \(self.status.code): \(bodyString)", sourceLocation: sourceLocation)
         #expect(headers[.contentType] == "application/problem+json", sourceLocation: sourceLocation)
-        let object = try jsonObject()
-        #expect(object["status"] as? Int == Int(status.code), sourceLocation: sourceLocation)
-        #expect((object["detail"] as? String)?.isEmpty == false, sourceLocation: sourceLocation)
-        return object
+        let problem = try decode(Problem.self, sourceLocation: sourceLocation)
+        #expect(problem.status == Int(status.code), sourceLocation: sourceLocation)
+        #expect(!problem.detail.isEmpty, sourceLocation: sourceLocation)
+        return problem
     }
 }

@@ -62,6 +62,13 @@ struct WebRenderingTests {
     }
 }
 
+/// The `data` of a live feed's `signal` event, what the strategy page's script reads of it.
+private struct LiveSignalData: Decodable {
+    let seq: Int
+    let hash: String
+    let summary: String
+}
+
 @Suite("Web sessions against PostgreSQL")
 struct WebSessionStoreTests {
     static let logger = Logger(label: "web-test")
@@ -106,10 +113,10 @@ struct WebSessionStoreTests {
         #expect(text.hasPrefix("id: 7\nevent: signal\ndata: "))
         #expect(text.hasSuffix("\n\n"))
         let data = try #require(text.split(separator: "\n").first { $0.hasPrefix("data: ") }?.dropFirst(6))
-        let fields = try #require(try JSONSerialization.jsonObject(with: Data(data.utf8)) as? [String: Any])
-        #expect(fields["seq"] as? Int == 7)
-        #expect(fields["summary"] as? String == "create buy BTC/USDT 5%")
-        #expect(fields["hash"] as? String == String(repeating: "ab", count: 32))
+        let fields = try JSONDecoder().decode(LiveSignalData.self, from: Data(data.utf8))
+        #expect(fields.seq == 7)
+        #expect(fields.summary == "create buy BTC/USDT 5%")
+        #expect(fields.hash == String(repeating: "ab", count: 32))
         guard case .ended = LiveSignals.translate(#"{"type":"unsubscribed","strategyId":"abcdefghij","reason":"subscription_ended"}"#) else {
             Issue.record("unsubscribed does not end the feed"); return
         }

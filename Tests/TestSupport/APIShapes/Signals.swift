@@ -1,0 +1,61 @@
+/// The signal relay's shapes (API.md §Signals), for tests to decode; named `…Body` so they never
+/// meet the domain types (`Models.SignalRecord`, `OctoBotFormats.SignalEnvelope`). Sequence
+/// numbers are `Int`, as the tests count them.
+public struct SignalRecordBody: Decodable, Sendable {
+    public let strategyId: String
+    public let seq: Int
+    public let messageId: String
+    public let receivedAt: String
+    /// Hex sha256 of `prevHash ‖ envelope`.
+    public let hash: String
+    /// The hash of the record before, or 64 zeros for the first.
+    public let prevHash: String
+    public let envelope: SignalEnvelopeBody
+}
+
+/// A feed envelope as a bot reads it (also the MQTT payload). The relay keeps unknown keys and
+/// key order; this shape names neither, so a test about them reads the envelope's JSON itself.
+public struct SignalEnvelopeBody: Decodable, Sendable {
+    /// The signal bundle. Its signals are open-ended (unknown keys are kept): only `identifier`,
+    /// the strategy it belongs to, is named.
+    public struct SignalBundle: Decodable, Sendable {
+        public let identifier: String
+    }
+
+    /// `"t"`: trading signals.
+    public let t: String
+    /// The feed version, `1.x.y`.
+    public let v: String
+    public let s: SignalBundle
+    /// The message id followers de-duplicate on.
+    public let u: String
+}
+
+/// The answer to an emit: 202 for a new record, 200 with the original for the same `u`.
+public struct AcceptedSignalBody: Decodable, Sendable {
+    public let seq: Int
+    public let messageId: String
+    public let hash: String
+    public let receivedAt: String
+}
+
+/// `GET /v1/signals/{id}/head`: `{0, 64 zeros}` for an empty log.
+public struct SignalHeadBody: Decodable, Sendable {
+    public let seq: Int
+    public let hash: String
+}
+
+/// A frame the relay sends on `/v1/signals/stream`. `type` says which members it has:
+/// `subscribed` (`strategyId`, `headSeq`), `signal` (`record`), `unsubscribed` (`strategyId`,
+/// `reason`), `error` (`strategyId`, possibly null, `code`, `message`); the others are absent.
+public struct SignalFrameBody: Decodable, Sendable {
+    public let type: String
+    public let strategyId: String?
+    public let headSeq: Int?
+    public let record: SignalRecordBody?
+    /// `subscription_ended`.
+    public let reason: String?
+    /// `bad_request`, `not_found` or `not_entitled`.
+    public let code: String?
+    public let message: String?
+}
