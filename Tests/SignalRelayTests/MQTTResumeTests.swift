@@ -32,10 +32,7 @@ struct MQTTResumeTests {
         let mqtt = try await MQTTTestClient.connect(port: port)
         try await mqtt.channel.executeThenClose { inbound, outbound in
             var packets = inbound.makeAsyncIterator()
-            try await outbound.write(MQTTTestClient.connectPacket(username: world.followerDevice.uuidString.lowercased()))
-            #expect(try await packets.next() == .connack(sessionPresent: false, returnCode: 0))
-            try await outbound.write(.subscribe(packetId: 1, topics: [("t/\(world.strategyId)", 1)]))
-            #expect(try await packets.next() == .suback(packetId: 1, returnCodes: [1]))
+            try await MQTTTestClient.follow(world.strategyId, as: world.followerDevice.uuidString.lowercased(), packets: &packets, outbound: outbound)
             try await body(&packets, outbound)
         }
     }

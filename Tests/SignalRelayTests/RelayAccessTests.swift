@@ -70,10 +70,7 @@ struct RelayAccessTests {
             let followerMQTT = try await MQTTTestClient.connect(port: try await flows.port(mqttPort))
             try await followerMQTT.channel.executeThenClose { inbound, outbound in
                 var packets = inbound.makeAsyncIterator()
-                try await outbound.write(MQTTTestClient.connectPacket(username: world.followerDevice.uuidString))
-                _ = try await packets.next()
-                try await outbound.write(.subscribe(packetId: 1, topics: [("t/\(world.strategyId)", 1)]))
-                #expect(try await packets.next() == .suback(packetId: 1, returnCodes: [1]))
+                try await MQTTTestClient.follow(world.strategyId, as: world.followerDevice.uuidString, packets: &packets, outbound: outbound)
                 // Cancelled as the subscriptions service does it: the event goes out through the outbox.
                 try await harness.database.withClient { client in
                     let subscriptions = PostgresSubscriptionRepository(client: client, logger: RelayHarness.logger, tokens: try DownloadTokenIssuer(secret: String(repeating: "s", count: 40)))

@@ -97,9 +97,7 @@ struct RelayFlowTests {
                         try await outbound.write(.puback(packetId: try #require(publish.packetId)))
                     }
                 }
-                let verification = try await harness.database.withClient { client in
-                    try await PostgresSignalLog(client: client, logger: RelayHarness.logger).verify(world.strategyId)
-                }
+                let verification = try await harness.verifiedChain(world.strategyId)
                 #expect(verification.records == 4 && verification.isValid)
             }
         }
@@ -119,10 +117,7 @@ struct RelayFlowTests {
                 let mqtt = try await MQTTTestClient.connect(port: try await port(mqttPort))
                 try await mqtt.channel.executeThenClose { inbound, outbound in
                     var packets = inbound.makeAsyncIterator()
-                    try await outbound.write(MQTTTestClient.connectPacket(username: world.followerDevice.uuidString))
-                    _ = try await packets.next()
-                    try await outbound.write(.subscribe(packetId: 1, topics: [("t/\(world.strategyId)", 1)]))
-                    #expect(try await packets.next() == .suback(packetId: 1, returnCodes: [1]))
+                    try await MQTTTestClient.follow(world.strategyId, as: world.followerDevice.uuidString, packets: &packets, outbound: outbound)
 
                     try await withThrowingTaskGroup(of: Void.self) { group in
                         for emitterIndex in 0..<4 {
@@ -147,9 +142,7 @@ struct RelayFlowTests {
                     }
                     #expect(mqttMessageIds == received.map(\.messageId))
                 }
-                let verification = try await harness.database.withClient { client in
-                    try await PostgresSignalLog(client: client, logger: RelayHarness.logger).verify(world.strategyId)
-                }
+                let verification = try await harness.verifiedChain(world.strategyId)
                 #expect(verification.records == 1000 && verification.isValid)
             }
         }

@@ -7,6 +7,7 @@ import Models
 import PostgresNIO
 import Rules
 import ServiceKit
+import SignalStore
 import StrategyStore
 import SubscriptionStore
 import Synchronization
@@ -95,6 +96,13 @@ struct RelayHarness {
             )
         }
         return secret.value
+    }
+
+    /// `strategyId`'s hash chain, recomputed from the log as `astrolab-admin signals verify` does.
+    func verifiedChain(_ strategyId: String) async throws -> ChainVerification {
+        try await database.withClient { client in
+            try await PostgresSignalLog(client: client, logger: Self.logger).verify(strategyId)
+        }
     }
 
     /// A profile strategy of `author` (published or not does not matter to the relay).

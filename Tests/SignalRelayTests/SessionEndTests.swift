@@ -78,10 +78,7 @@ struct SessionEndTests {
             let mqtt = try await MQTTTestClient.connect(port: try await flows.port(mqttPort))
             try await mqtt.channel.executeThenClose { inbound, outbound in
                 var packets = inbound.makeAsyncIterator()
-                try await outbound.write(MQTTTestClient.connectPacket(username: world.followerDevice.uuidString))
-                _ = try await packets.next()
-                try await outbound.write(.subscribe(packetId: 1, topics: [("t/\(world.strategyId)", 1)]))
-                #expect(try await packets.next() == .suback(packetId: 1, returnCodes: [1]))
+                try await MQTTTestClient.follow(world.strategyId, as: world.followerDevice.uuidString, packets: &packets, outbound: outbound)
                 let (revoked, deleted) = try await harness.database.withClient { client in
                     (
                         try await PostgresAPIKeyRepository(client: client, logger: RelayHarness.logger).revoke(id: keyId, userId: world.follower.id, at: Date()),

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import TestSupport
+import Testing
 import WSClient
 
 @testable import SignalRelay
@@ -115,6 +116,18 @@ struct MQTTTestClient {
 
     static func connectPacket(username: String?) -> MQTTPacket {
         .connect(.init(protocolName: "MQTT", protocolLevel: 4, cleanSession: true, keepAliveSeconds: 60, clientId: "CommunityMQTTFeed", username: username, password: nil))
+    }
+
+    /// CONNECT as `device`, then SUBSCRIBE to `strategyId` at QoS 1, as a stock bot does;
+    /// expects both accepted.
+    static func follow(
+        _ strategyId: String, as device: String, packets: inout NIOAsyncChannelInboundStream<MQTTPacket>.AsyncIterator,
+        outbound: NIOAsyncChannelOutboundWriter<MQTTPacket>
+    ) async throws {
+        try await outbound.write(connectPacket(username: device))
+        #expect(try await packets.next() == .connack(sessionPresent: false, returnCode: 0))
+        try await outbound.write(.subscribe(packetId: 1, topics: [("t/\(strategyId)", 1)]))
+        #expect(try await packets.next() == .suback(packetId: 1, returnCodes: [1]))
     }
 }
 
