@@ -17,6 +17,24 @@ import Testing
 struct RelayAccessTests {
     let flows = RelayFlowTests()
 
+    @Test("subscribe's after: a negative, fractional or non-numeric one is bad_request and the socket stays open; null starts live")
+    func subscribeAfter() async throws {
+        let harness = try await RelayHarness.make()
+        let world = try await harness.world()
+        try await harness.relay().test(.live) { relay in
+            var follower = WSFollower.connect(port: try #require(relay.port), token: world.follower.token)
+            defer { follower.close() }
+            for after in ["-1", "1.5", "\"3\"", "true", "{}"] {
+                follower.send("{\"type\":\"subscribe\",\"strategyId\":\"\(world.strategyId)\",\"after\":\(after)}")
+                let refused = try #require(try await follower.next())
+                #expect(refused.type == "error" && refused.code == "bad_request", "after: \(after)")
+            }
+            follower.send("{\"type\":\"subscribe\",\"strategyId\":\"\(world.strategyId)\",\"after\":null}")
+            let subscribed = try #require(try await follower.next())
+            #expect(subscribed.type == "subscribed" && subscribed.headSeq == 0)
+        }
+    }
+
     @Test("strangers are refused everywhere; cancelling a subscription cuts WebSocket and MQTT sessions")
     func accessRules() async throws {
         let harness = try await RelayHarness.make()

@@ -100,13 +100,13 @@ final class FollowerSession: Sendable {
             link.send(frame: Frames.error(strategyId: strategyId, code: "bad_request", message: "strategyId must be a strategy identifier."))
             return
         }
-        var start: Int64?
-        switch after {
-        case nil, .null?: break
-        case let value? where (value.int64Value ?? -1) >= 0: start = value.int64Value
-        default:
-            link.send(frame: Frames.error(strategyId: strategyId, code: "bad_request", message: "after must be a sequence number (0 or more)."))
-            return
+        var start: Int64?  // without `after` (or with null), live from the head
+        if let after, after != .null {
+            guard let seq = after.int64Value, seq >= 0 else {
+                link.send(frame: Frames.error(strategyId: strategyId, code: "bad_request", message: "after must be a sequence number (0 or more)."))
+                return
+            }
+            start = seq
         }
         guard !active.contains(strategyId) else {
             link.send(frame: Frames.error(strategyId: strategyId, code: "bad_request", message: "Already subscribed to \(strategyId)."))
