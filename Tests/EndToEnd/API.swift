@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import ExactJSON
 import Foundation
 import NIOCore
 import NIOFoundationCompat
@@ -28,24 +29,29 @@ struct EdgeAPI: Sendable {
         return (Int(response.status.code), Data(buffer: try await response.body.collect(upTo: 32 << 20)))
     }
 
-    /// The JSON object of a call that must answer `expected`.
+    /// The JSON of a call that must answer `expected` (null for an empty body).
     @discardableResult
-    func expect(_ expected: Int, _ method: HTTPMethod, _ path: String, token: String? = nil, json: [String: Any]? = nil, bytes: [UInt8]? = nil, contentType: String? = nil) async throws -> [String: Any] {
+    func expect(_ expected: Int, _ method: HTTPMethod, _ path: String, token: String? = nil, json: [String: Any]? = nil, bytes: [UInt8]? = nil, contentType: String? = nil) async throws -> JSON {
         let (status, body) = try await call(method, path, token: token, json: json, bytes: bytes, contentType: contentType)
         guard status == expected else {
             throw Failure(description: "\(method) \(path): expected \(expected), got \(status): \(String(decoding: body, as: UTF8.self))")
         }
-        return (try? JSONSerialization.jsonObject(with: body) as? [String: Any]) ?? [:]
+        guard !body.isEmpty else { return .null }
+        do {
+            return try JSONParser.parse(body)
+        } catch {
+            throw Failure(description: "\(method) \(path): the answer is not JSON (\(error)): \(String(decoding: body, as: UTF8.self))")
+        }
     }
 
     func signUp(_ email: String, name: String) async throws -> (token: String, id: String) {
         let user = try await expect(201, .POST, "/v1/auth/register", json: ["email": email, "password": "correct horse battery", "displayName": name])
-        return (try await login(email, password: "correct horse battery"), user["id"] as? String ?? "")
+        return (try await login(email, password: "correct horse battery"), user["id"]?.stringValue ?? "")
     }
 
     func login(_ email: String, password: String) async throws -> String {
         let tokens = try await expect(200, .POST, "/v1/auth/login", json: ["email": email, "password": password])
-        guard let token = tokens["accessToken"] as? String else { throw Failure(description: "login gave no token") }
+        guard let token = tokens["accessToken"]?.stringValue else { throw Failure(description: "login gave no token") }
         return token
     }
 
@@ -66,8 +72,8 @@ struct EdgeAPI: Sendable {
             var cursor: String?
             repeat {
                 let page = try await expect(200, .GET, "/v1/moderation/cases?status=open&limit=100" + (cursor.map { "&cursor=\($0)" } ?? ""), token: admin)
-                caseId = (page["items"] as? [[String: Any]])?.first { $0["strategyId"] as? String == strategyId }?["id"] as? String
-                cursor = page["nextCursor"] as? String
+                caseId = page["items"]?.arrayValue?.first { $0["strategyId"]?.stringValue == strategyId }?["id"]?.stringValue
+                cursor = page["nextCursor"]?.stringValue
             } while caseId == nil && cursor != nil
             return caseId != nil
         }

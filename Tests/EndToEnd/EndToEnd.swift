@@ -33,13 +33,13 @@ struct EndToEnd: AsyncParsableCommand {
 
         // 1. A profile strategy: upload, review, subscribe, download byte for byte.
         let profile = try await api.expect(201, .POST, "/v1/strategies", token: author.token, json: ["name": "E2E daily \(tag)", "description": "Daily trading, end to end.", "kind": "profile"])
-        let profileId = profile["id"] as? String ?? ""
+        let profileId = profile["id"]?.stringValue ?? ""
         let export = try Array(Data(contentsOf: URL(fileURLWithPath: "\(fixtures)/exports/daily_trading_export.zip")))
         let version = try await api.expect(201, .POST, "/v1/strategies/\(profileId)/versions", token: author.token, bytes: export, contentType: "application/zip")
-        check((version["summary"] as? [String: Any])?["tradingMode"] as? String == "DailyTradingMode", "upload summary")
+        check(version["summary"]?["tradingMode"]?.stringValue == "DailyTradingMode", "upload summary")
         try await api.approveCase(of: profileId, admin: admin)
         let subscription = try await api.expect(201, .POST, "/v1/subscriptions", token: follower.token, json: ["strategyId": profileId])
-        let downloadURL = subscription["downloadUrl"] as? String ?? ""
+        let downloadURL = subscription["downloadUrl"]?.stringValue ?? ""
         let downloaded = try await api.call(.GET, Self.edgePath(downloadURL))
         let stored = try await api.call(.GET, "/v1/strategies/\(profileId)/versions/1/profile.zip", token: author.token)
         check(downloaded.status == 200 && downloaded.body == stored.body, "the download is the approved zip")
@@ -49,17 +49,17 @@ struct EndToEnd: AsyncParsableCommand {
 
         // 2. A signal strategy: review, subscribe, follower profile, devices and keys.
         let signals = try await api.expect(201, .POST, "/v1/strategies", token: author.token, json: ["name": "E2E signals \(tag)", "description": "Signals, end to end.", "kind": "signals", "exchange": "binance", "pairs": ["BTC/USDT", "ETH/USDT"]])
-        let signalsId = signals["id"] as? String ?? ""
+        let signalsId = signals["id"]?.stringValue ?? ""
         try await api.expect(200, .POST, "/v1/strategies/\(signalsId)/submit", token: author.token)
         try await api.approveCase(of: signalsId, admin: admin)
         let follow = try await api.expect(201, .POST, "/v1/subscriptions", token: follower.token, json: ["strategyId": signalsId])
-        let followURL = Self.edgePath(follow["downloadUrl"] as? String ?? "")
+        let followURL = Self.edgePath(follow["downloadUrl"]?.stringValue ?? "")
         let followerProfile = try await api.call(.GET, followURL)
         let files = try SafeZipReader.files(in: Array(followerProfile.body), limits: .profileUpload)
         let specific = try JSONParser.parse(files.first { $0.path == "specific_config/RemoteTradingSignalsTradingMode.json" }?.bytes ?? [])
         check(specific["trading_strategy"]?.stringValue == signalsId, "the follower profile follows the strategy")
         let device = try await api.expect(201, .POST, "/v1/devices", token: follower.token, json: ["name": "follower bot"])
-        let deviceId = device["id"] as? String ?? ""
+        let deviceId = device["id"]?.stringValue ?? ""
         let emitKey = try await api.expect(201, .POST, "/v1/api-keys", token: author.token, json: ["name": "author bot", "scopes": ["signals:emit"], "strategyIds": [signalsId]])
         print("signal strategy \(signalsId): approved, subscribed, follower profile checked")
 
@@ -105,7 +105,7 @@ struct EndToEnd: AsyncParsableCommand {
             check(try await packets.next() == .suback(packetId: 1, returnCodes: [1]), "MQTT subscribed")
 
             for bundle in bundles {
-                try await api.expect(202, .POST, "/v1/signals/\(signalsId)", token: emitKey["key"] as? String, bytes: bundle, contentType: "application/json")
+                try await api.expect(202, .POST, "/v1/signals/\(signalsId)", token: emitKey["key"]?.stringValue, bytes: bundle, contentType: "application/json")
             }
             for bundle in bundles {
                 let sent = try JSONParser.parse(bundle)
@@ -118,7 +118,7 @@ struct EndToEnd: AsyncParsableCommand {
             print("3 OctoBot signal bundles relayed to an MQTT and a WebSocket follower")
 
             // 4. The follower cancels: both sessions end, the download URL dies.
-            try await api.expect(200, .DELETE, "/v1/subscriptions/\(follow["id"] as? String ?? "")", token: follower.token)
+            try await api.expect(200, .DELETE, "/v1/subscriptions/\(follow["id"]?.stringValue ?? "")", token: follower.token)
             check((await frames.next())?.contains("\"unsubscribed\"") == true, "WebSocket unsubscribed")
             check(try await packets.next() == nil, "MQTT connection closed")
         }
