@@ -76,12 +76,12 @@ struct SubscribedProfilesRPCTests {
                     .post, "/rest/v1/rpc/delete_everything", json: [String: Any](), token: token, headers: [.apiKey: Self.key]
                 )
                 #expect(unknown.status == .notFound)
-                #expect(try unknown.jsonObject()["code"] as? String == "PGRST202")
+                #expect(try unknown.decode(PostgRESTErrorBody.self).code == "PGRST202")
                 let anonymous = try await subscriptions.send(
                     .post, "/rest/v1/rpc/get_subscribed_products_urls", json: [String: Any](), headers: [.apiKey: Self.key, .authorization: "Bearer \(Self.key)"]
                 )
                 #expect(anonymous.status == .unauthorized)
-                #expect(try anonymous.jsonObject()["code"] as? String == "PGRST301")
+                #expect(try anonymous.decode(PostgRESTErrorBody.self).code == "PGRST301")
             }
         }
     }
