@@ -212,7 +212,7 @@ let package = Package(
         library(
             "TestSupport", in: "Tests/TestSupport",
             uses: [
-                "Schema", "StrategyStore", "AccountsStore", "Models", "ServiceKit", "JWTKit", "ZIPFoundation", "HummingbirdTesting",
+                "Schema", "StrategyStore", "AccountsStore", "ExactJSON", "Models", "ServiceKit", "JWTKit", "ZIPFoundation", "HummingbirdTesting",
                 "HTTPTypes", "NIOCore", "PostgresNIO", "Logging", "ServiceLifecycle",
             ]
         ),

@@ -1,3 +1,5 @@
+import ExactJSON
+
 /// The profiles service's shapes (API.md §Strategies and profiles), for tests to decode; named
 /// `…Body` so they never meet the domain types of the same name (`Models.Strategy`). Dates
 /// stay strings: the tests compare and order them, never compute with them.
@@ -70,33 +72,13 @@ public struct VersionBody: Decodable, Sendable {
 /// is left out: API.md leaves `pendingChanges` (and, inside it, `rejectionReason`) out rather than
 /// null, and an optional in `StrategyBody` takes a missing member and a null one alike.
 public struct StrategyMembers: Decodable, Sendable {
-    /// Any member name: the container lists what is there instead of looking up known keys.
-    private struct MemberName: CodingKey {
-        let stringValue: String
-        var intValue: Int? { nil }
-
-        init(stringValue: String) {
-            self.stringValue = stringValue
-        }
-
-        init?(intValue: Int) {
-            return nil
-        }
-    }
-
     public let names: Set<String>
     /// Those of `pendingChanges`, when it is an object.
     public let pendingChanges: Set<String>?
 
     public init(from decoder: any Decoder) throws {
-        let strategy = try decoder.container(keyedBy: MemberName.self)
-        names = Set(strategy.allKeys.map(\.stringValue))
-        let pending = MemberName(stringValue: "pendingChanges")
-        if strategy.contains(pending), try strategy.decodeNil(forKey: pending) == false {
-            let changes = try strategy.nestedContainer(keyedBy: MemberName.self, forKey: pending)
-            pendingChanges = Set(changes.allKeys.map(\.stringValue))
-        } else {
-            pendingChanges = nil
-        }
+        let strategy = try JSONObject(from: decoder)
+        names = Set(strategy.keys)
+        pendingChanges = strategy["pendingChanges"]?.objectValue.map { Set($0.keys) }
     }
 }
