@@ -109,6 +109,8 @@ let package = Package(
         // MARK: Shared libraries (docs/ARCHITECTURE.md says which may use which)
         library("Rules", in: "Shared/Rules", uses: []),
         library("ExactJSON", in: "Shared/ExactJSON", uses: []),
+        // The public API's shapes as its clients read them: the web app, the CLI and the tests.
+        library("APIShapes", in: "Shared/APIShapes", uses: ["ExactJSON"]),
         library("OctoBotFormats", in: "Shared/OctoBotFormats", uses: ["ExactJSON", "ZIPFoundation"]),
         library("MQTTWire", in: "Shared/MQTTWire", uses: ["NIOCore"]),
         library("Schema", in: "Shared/Schema", uses: ["Crypto", "Logging", "PostgresNIO"]),
@@ -155,8 +157,8 @@ let package = Package(
         service(
             "Web", in: "Services/Web",
             uses: [
-                "ExactJSON", "Rules", "Models", "ServiceKit", "Hummingbird", "Mustache", "MultipartKit", "AsyncHTTPClient", "Crypto", "Logging",
-                "NIOFoundationCompat", "WSClient",
+                "APIShapes", "ExactJSON", "Rules", "Models", "ServiceKit", "Hummingbird", "Mustache", "MultipartKit", "AsyncHTTPClient", "Crypto",
+                "Logging", "NIOFoundationCompat", "WSClient",
             ],
             // Templates and assets are compiled into the binary: one file to deploy, as every service.
             resources: [
@@ -182,8 +184,8 @@ let package = Package(
         service(
             "AstrolabAdmin", in: "Services/AstrolabAdmin",
             uses: [
-                "Schema", "SubscriptionStore", "SignalStore", "AccountsStore", "Rules", "EventBus", "Messaging", "Models",
-                "AsyncHTTPClient", "NIOCore", "NIOFoundationCompat", "NIOHTTP1", "ArgumentParser", "PostgresNIO", "Logging",
+                "APIShapes", "ExactJSON", "Schema", "SubscriptionStore", "SignalStore", "AccountsStore", "Rules", "EventBus", "Messaging",
+                "Models", "AsyncHTTPClient", "NIOCore", "NIOFoundationCompat", "NIOHTTP1", "ArgumentParser", "PostgresNIO", "Logging",
             ]
         ),
 
@@ -212,8 +214,8 @@ let package = Package(
         library(
             "TestSupport", in: "Tests/TestSupport",
             uses: [
-                "Schema", "StrategyStore", "AccountsStore", "ExactJSON", "Models", "ServiceKit", "JWTKit", "ZIPFoundation", "HummingbirdTesting",
-                "HTTPTypes", "NIOCore", "PostgresNIO", "Logging", "ServiceLifecycle",
+                "APIShapes", "Schema", "StrategyStore", "AccountsStore", "ExactJSON", "Models", "ServiceKit", "JWTKit", "ZIPFoundation",
+                "HummingbirdTesting", "HTTPTypes", "NIOCore", "PostgresNIO", "Logging", "ServiceLifecycle",
             ]
         ),
         tests("OctoBotFormatsTests", uses: ["ExactJSON", "OctoBotFormats", "TestSupport"]),
@@ -222,12 +224,15 @@ let package = Package(
         tests("ServiceKitTests", uses: ["Rules", "Models", "ServiceKit", "TestSupport", "HummingbirdTesting", "HTTPTypes", "JWTKit", "Logging"]),
         tests(
             "AccountsTests",
-            uses: ["AccountsStore", "Rules", "Accounts", "EventBus", "Messaging", "Models", "ServiceKit", "TestSupport", "HummingbirdTesting", "HTTPTypes", "JWTKit", "Logging", "PostgresNIO"]
+            uses: [
+                "APIShapes", "AccountsStore", "Rules", "Accounts", "EventBus", "Messaging", "Models", "ServiceKit", "TestSupport", "HummingbirdTesting",
+                "HTTPTypes", "JWTKit", "Logging", "PostgresNIO",
+            ]
         ),
         tests(
             "ProfilesTests",
             uses: [
-                "StrategyStore", "Rules", "Profiles", "EventBus", "Messaging", "Models", "OctoBotFormats", "ServiceKit", "TestSupport",
+                "APIShapes", "StrategyStore", "Rules", "Profiles", "EventBus", "Messaging", "Models", "OctoBotFormats", "ServiceKit", "TestSupport",
                 "HummingbirdTesting", "HTTPTypes", "JWTKit", "Logging", "NIOCore", "PostgresNIO",
             ]
         ),
@@ -235,14 +240,14 @@ let package = Package(
         tests(
             "SubscriptionsTests",
             uses: [
-                "AccountsStore", "SubscriptionStore", "Rules", "Subscriptions", "Profiles", "Models", "ExactJSON", "OctoBotFormats", "ServiceKit",
+                "APIShapes", "AccountsStore", "SubscriptionStore", "Rules", "Subscriptions", "Profiles", "Models", "ExactJSON", "OctoBotFormats", "ServiceKit",
                 "TestSupport", "HummingbirdTesting", "HTTPTypes", "Logging", "NIOCore", "PostgresNIO",
             ]
         ),
         tests(
             "SignalRelayTests",
             uses: [
-                "SubscriptionStore", "StrategyStore", "AccountsStore", "SignalStore", "Rules", "SignalRelay", "MQTTWire", "Models",
+                "APIShapes", "SubscriptionStore", "StrategyStore", "AccountsStore", "SignalStore", "Rules", "SignalRelay", "MQTTWire", "Models",
                 "OctoBotFormats", "ServiceKit", "TestSupport", "CompressNIO", "HummingbirdTesting", "HTTPTypes", "Logging", "NIOCore",
                 "NIOPosix", "PostgresNIO", "WSClient",
             ]
@@ -250,8 +255,8 @@ let package = Package(
         tests(
             "ModerationTests",
             uses: [
-                "StrategyStore", "ModerationStore", "Rules", "Moderation", "Profiles", "AstrolabAdmin", "EventBus", "Messaging", "Models",
-                "ServiceKit", "TestSupport", "AsyncHTTPClient", "HummingbirdTesting", "HTTPTypes", "Logging", "NIOCore", "NIOHTTP1",
+                "APIShapes", "StrategyStore", "ModerationStore", "Rules", "Moderation", "Profiles", "AstrolabAdmin", "EventBus", "ExactJSON", "Messaging",
+                "Models", "ServiceKit", "TestSupport", "AsyncHTTPClient", "HummingbirdTesting", "HTTPTypes", "Logging", "NIOCore", "NIOHTTP1",
                 "PostgresNIO",
             ]
         ),

@@ -1,3 +1,4 @@
+import APIShapes
 import EventBus
 import Foundation
 import HTTPTypes

@@ -1,3 +1,4 @@
+import APIShapes
 import Foundation
 import HTTPTypes
 import HummingbirdTesting

@@ -1,3 +1,4 @@
+import APIShapes
 import MQTTWire
 import Foundation
 import Logging

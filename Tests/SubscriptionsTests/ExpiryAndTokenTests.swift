@@ -1,3 +1,4 @@
+import APIShapes
 import AccountsStore
 import Foundation
 import HTTPTypes

@@ -1,3 +1,4 @@
+import APIShapes
 import ExactJSON
 import Foundation
 import HTTPTypes

@@ -1,3 +1,4 @@
+import APIShapes
 import HTTPTypes
 import HummingbirdTesting
 import Testing

@@ -45,6 +45,20 @@ struct WebRenderingTests {
         #expect(PageRenderer.withoutForbiddenCodePoints("plain é 日本") == "plain é 日本")
     }
 
+    @Test("dates: the API's timestamps shown as the pages showed the `Date`s they once decoded; one they cannot read, as sent")
+    func displayDates() throws {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        for timestamp in ["2026-12-01T10:00:00Z", "2026-12-01T23:30:00-05:00", "2026-01-01T00:30:00+01:00"] {
+            let date = try decoder.decode(Date.self, from: Data("\"\(timestamp)\"".utf8))
+            #expect(DisplayDate.day(timestamp) == date.formatted(Date.ISO8601FormatStyle().year().month().day()), "\(timestamp)")
+            #expect(DisplayDate.instant(timestamp) == date.formatted(Date.ISO8601FormatStyle()), "\(timestamp)")
+        }
+        #expect(DisplayDate.day("2026-12-01T10:00:00Z") == "2026-12-01")
+        #expect(DisplayDate.instant("2026-12-01T23:30:00-05:00") == "2026-12-02T04:30:00Z")
+        #expect(DisplayDate.day("not a date") == "not a date")
+    }
+
     @Test("multipart headers: quoted and bare parameters, case-insensitive names")
     func multipartParameters() {
         #expect(MultipartForm.boundary("multipart/form-data; boundary=----WebKitFormBoundaryX1") == "----WebKitFormBoundaryX1")
@@ -104,7 +118,7 @@ struct WebSessionStoreTests {
     @Test("the live feed: relay frames become signal events with the page's summary; access ending ends the feed; the stream URL follows the API's scheme")
     func liveSignalFrames() throws {
         let frame = """
-            {"type":"signal","record":{"strategyId":"abcdefghij","seq":7,"hash":"\(String(repeating: "ab", count: 32))","prevHash":"x",
+            {"type":"signal","record":{"strategyId":"abcdefghij","seq":7,"messageId":"u1","hash":"\(String(repeating: "ab", count: 32))","prevHash":"x",
             "receivedAt":"2026-12-01T10:00:00Z","envelope":{"t":"t","v":"1.0.0","u":"u1","s":{"identifier":"abcdefghij","signals":[
             {"topic":"orders","content":{"action":"create","side":"buy","symbol":"BTC/USDT","target_amount":"5%"}}]}}}}
             """

@@ -1,3 +1,4 @@
+import APIShapes
 import ArgumentParser
 import Foundation
 import Models
@@ -41,9 +42,12 @@ struct ListCommand: AsyncParsableCommand {
         repeat {
             var query = [all ? nil : "status=\(status)", "limit=100", cursor.map { "cursor=\($0)" }].compactMap { $0 }.joined(separator: "&")
             query = query.isEmpty ? "" : "?" + query
-            let page = try JSONDecoder().decode(CasePage.self, from: try await api.call("GET", "/v1/moderation/cases" + query))
-            for reviewCase in page.items {
-                print(options.json ? reviewCase.jsonLine : reviewCase.summaryLine)
+            let body = try await api.call("GET", "/v1/moderation/cases" + query)
+            let page = try JSONDecoder().decode(Page<CaseBody>.self, from: body)
+            // `--json`: each case as the API wrote it, like `show --json`; the decoded page still
+            // checks the answer's shape and gives the cursor.
+            for line in try options.json ? PageItemLines.json(of: body) : page.items.map(\.summaryLine) {
+                print(line)
             }
             cursor = page.nextCursor
         } while cursor != nil
@@ -60,11 +64,11 @@ struct ShowCommand: AsyncParsableCommand {
 
     func run() async throws {
         var api = try options.api()
-        let body = try await api.call("GET", "/v1/moderation/cases/\(try CaseSummary.validated(id))")
+        let body = try await api.call("GET", "/v1/moderation/cases/\(try CaseID.validated(id))")
         if options.json {
             print(String(decoding: body, as: UTF8.self))
         } else {
-            print(try JSONDecoder().decode(CaseSummary.self, from: body).details)
+            print(try JSONDecoder().decode(CaseBody.self, from: body).details)
         }
     }
 }
@@ -82,8 +86,8 @@ struct ApproveCommand: AsyncParsableCommand {
 
     func run() async throws {
         var api = try options.api()
-        let body = try await api.call("POST", "/v1/moderation/cases/\(try CaseSummary.validated(id))/approve", json: ["note": note])
-        print(options.json ? String(decoding: body, as: UTF8.self) : try JSONDecoder().decode(CaseSummary.self, from: body).summaryLine)
+        let body = try await api.call("POST", "/v1/moderation/cases/\(try CaseID.validated(id))/approve", json: ["note": note])
+        print(options.json ? String(decoding: body, as: UTF8.self) : try JSONDecoder().decode(CaseBody.self, from: body).summaryLine)
     }
 }
 
@@ -100,8 +104,8 @@ struct RejectCommand: AsyncParsableCommand {
 
     func run() async throws {
         var api = try options.api()
-        let body = try await api.call("POST", "/v1/moderation/cases/\(try CaseSummary.validated(id))/reject", json: ["reason": reason])
-        print(options.json ? String(decoding: body, as: UTF8.self) : try JSONDecoder().decode(CaseSummary.self, from: body).summaryLine)
+        let body = try await api.call("POST", "/v1/moderation/cases/\(try CaseID.validated(id))/reject", json: ["reason": reason])
+        print(options.json ? String(decoding: body, as: UTF8.self) : try JSONDecoder().decode(CaseBody.self, from: body).summaryLine)
     }
 }
 

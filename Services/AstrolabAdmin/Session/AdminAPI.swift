@@ -1,3 +1,4 @@
+import APIShapes
 import AsyncHTTPClient
 import Foundation
 import NIOCore
@@ -21,7 +22,7 @@ struct AdminAPI {
     static func login(baseURL: String, email: String, password: String, credentialsPath: String, http: HTTPClient = .shared) async throws -> AdminCredentials {
         let base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         let (status, body) = try await send(http, "POST", base + "/v1/auth/login", token: nil, json: ["email": email, "password": password])
-        guard status == 200, let tokens = try? JSONDecoder().decode(Tokens.self, from: body) else {
+        guard status == 200, let tokens = try? JSONDecoder().decode(TokensBody.self, from: body) else {
             throw CLIError("Login failed (HTTP \(status)): \(problemDetail(body))")
         }
         let credentials = AdminCredentials(baseURL: base, email: email, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken)
@@ -43,17 +44,12 @@ struct AdminAPI {
 
     private mutating func refresh() async throws {
         let (status, body) = try await Self.send(http, "POST", credentials.baseURL + "/v1/auth/refresh", token: nil, json: ["refreshToken": credentials.refreshToken])
-        guard status == 200, let tokens = try? JSONDecoder().decode(Tokens.self, from: body) else {
+        guard status == 200, let tokens = try? JSONDecoder().decode(TokensBody.self, from: body) else {
             throw CLIError("The session has ended; log in again with `astrolab-admin login`.")
         }
         credentials.accessToken = tokens.accessToken
         credentials.refreshToken = tokens.refreshToken
         try credentials.save(to: credentialsPath)
-    }
-
-    private struct Tokens: Decodable {
-        let accessToken: String
-        let refreshToken: String
     }
 
     private static func send(_ http: HTTPClient, _ method: String, _ url: String, token: String?, json: [String: String?]?) async throws -> (Int, Data) {
@@ -69,13 +65,15 @@ struct AdminAPI {
         return (Int(response.status.code), Data(buffer: body))
     }
 
+    /// The problem's detail and the members it names; an answer that is not problem+json (a
+    /// proxy's error page) as it came.
     static func problemDetail(_ body: Data) -> String {
-        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
+        guard let problem = try? JSONDecoder().decode(Problem.self, from: body) else {
             return String(decoding: body, as: UTF8.self)
         }
-        var text = object["detail"] as? String ?? "no detail"
-        for error in object["errors"] as? [[String: Any]] ?? [] {
-            text += "\n  \(error["field"] ?? error["path"] ?? ""): \(error["message"] ?? "")"
+        var text = problem.detail
+        for error in problem.errors ?? [] {
+            text += "\n  \(error.field ?? error.path ?? ""): \(error.message)"
         }
         return text
     }

@@ -1,3 +1,4 @@
+import APIShapes
 import AsyncHTTPClient
 import Foundation
 import NIOCore
@@ -19,20 +20,19 @@ struct AstrolabAPI: Sendable {
 
         var isSuccess: Bool { (200..<300).contains(status) }
 
+        /// The body as one of the API's shapes (`APIShapes`).
         func decode<Value: Decodable>(_ type: Value.Type = Value.self) throws -> Value {
             try Self.decoder.decode(Value.self, from: body)
         }
 
         /// The API's problem+json, for a friendly message; a body that is not one still says its status.
         var problem: APIProblem {
-            (try? Self.decoder.decode(APIProblem.self, from: body)) ?? APIProblem(status: status, detail: "The server answered \(status).", errors: nil)
+            (try? Self.decoder.decode(Problem.self, from: body)).map(APIProblem.init) ?? APIProblem(status: status, detail: "The server answered \(status).")
         }
 
-        static let decoder: JSONDecoder = {
-            let decoder = JSONDecoder()
-            decoder.dateDecodingStrategy = .iso8601
-            return decoder
-        }()
+        /// No date strategy: the shapes keep the API's timestamps as strings, and `DisplayDate`
+        /// formats the ones a page shows.
+        static let decoder = JSONDecoder()
     }
 
     func get(_ path: String, token: String?) async throws -> Answer {
@@ -76,17 +76,24 @@ struct AstrolabAPI: Sendable {
     }
 }
 
-/// A problem+json answer: what went wrong, and for which fields.
-struct APIProblem: Decodable, Sendable, Error {
-    struct FieldError: Decodable, Sendable {
-        let field: String?
-        let path: String?
-        let message: String
-    }
-
+/// A refusal as the pages handle it: the API's `Problem`, or for an answer that is not
+/// problem+json (a proxy's error page) only its status. An `Error`, for `Result`s that carry one.
+struct APIProblem: Sendable, Error {
     let status: Int
     let detail: String
-    let errors: [FieldError]?
+    let errors: [Problem.FieldError]?
+
+    init(_ problem: Problem) {
+        status = problem.status
+        detail = problem.detail
+        errors = problem.errors
+    }
+
+    init(status: Int, detail: String) {
+        self.status = status
+        self.detail = detail
+        errors = nil
+    }
 
     /// The message for one form field, if the API named it.
     func message(for field: String) -> String? {

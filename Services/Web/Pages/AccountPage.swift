@@ -1,3 +1,4 @@
+import APIShapes
 import Foundation
 import Hummingbird
 import ServiceKit
@@ -8,7 +9,7 @@ struct AccountPage: Sendable {
     let kit: PageKit
 
     struct View: Sendable {
-        let connection: CommunityConnectionData?
+        let connection: CommunityConnectionBody?
         let bots: [BotRow]
         let devices: [DeviceRow]
         let keys: [KeyRow]
@@ -35,7 +36,7 @@ struct AccountPage: Sendable {
     struct KeyRow: Sendable {
         let id: String
         let name: String
-        let prefix: String?
+        let prefix: String
         let scopes: String
         let strategies: String?
     }
@@ -62,7 +63,7 @@ struct AccountPage: Sendable {
                 view.typedStrategies = form["strategies"] ?? ""
                 return kit.page("account", title: "Account", view, for: request, session: session, status: SignInPages.status(problem))
             }
-            view.createdKey = try answer.decode(APIKeyData.self).key
+            view.createdKey = try answer.decode(NewAPIKeyBody.self).key
             return kit.page("account", title: "Account", view, for: request, session: session, status: .created)
         }
         router.post("/account/api-keys/:id/revoke") { request, context in
@@ -89,14 +90,14 @@ struct AccountPage: Sendable {
         async let keys = kit.api.get("/v1/api-keys", token: session.accessToken)
         let (connectionAnswer, botsAnswer, devicesAnswer, keysAnswer) = try await (connection, bots, devices, keys)
         return View(
-            connection: connectionAnswer.isSuccess ? try connectionAnswer.decode(CommunityConnectionData.self) : nil,
-            bots: (botsAnswer.isSuccess ? try botsAnswer.decode(ItemsData<BotData>.self).items : []).map {
+            connection: connectionAnswer.isSuccess ? try connectionAnswer.decode(CommunityConnectionBody.self) : nil,
+            bots: (botsAnswer.isSuccess ? try botsAnswer.decode(Page<BotBody>.self).items : []).map {
                 BotRow(name: $0.name ?? "OctoBot (\($0.deployment ?? "not started"))", version: $0.version, lastActivity: $0.lastActivityAt.map(DisplayDate.day))
             },
-            devices: (devicesAnswer.isSuccess ? try devicesAnswer.decode(ItemsData<DeviceData>.self).items : []).map {
+            devices: (devicesAnswer.isSuccess ? try devicesAnswer.decode(Page<DeviceBody>.self).items : []).map {
                 DeviceRow(id: $0.id, name: $0.name, created: DisplayDate.day($0.createdAt))
             },
-            keys: (keysAnswer.isSuccess ? try keysAnswer.decode(ItemsData<APIKeyData>.self).items : []).map {
+            keys: (keysAnswer.isSuccess ? try keysAnswer.decode(Page<APIKeyBody>.self).items : []).map {
                 KeyRow(id: $0.id, name: $0.name, prefix: $0.prefix, scopes: $0.scopes.joined(separator: ", "),
                        strategies: $0.strategyIds.isEmpty ? nil : $0.strategyIds.joined(separator: ", "))
             },

@@ -1,3 +1,4 @@
+import APIShapes
 import Foundation
 import Hummingbird
 import ServiceKit
@@ -27,12 +28,14 @@ struct CatalogPage: Sendable {
             let form = request.formQuery
             let filters = CatalogFilters(form)
             let answer = try await kit.api.get("/v1/catalog?" + filters.apiQuery(cursor: form["cursor"]), token: session?.accessToken)
-            let catalog = answer.isSuccess ? try answer.decode(CatalogPageData.self) : CatalogPageData(items: [], nextCursor: nil)
+            // A refused query (422) shows the API's reason above no cards.
+            let catalog = answer.isSuccess ? try answer.decode(Page<StrategyBody>.self) : nil
+            let cards = catalog?.items.map(StrategyCard.init) ?? []
             let view = View(
                 query: filters.q, kindAll: filters.kind.isEmpty, kindProfile: filters.kind == "profile", kindSignals: filters.kind == "signals",
                 exchange: filters.exchange, pair: filters.pair, sortNewest: filters.sort != "popular", sortPopular: filters.sort == "popular",
-                cards: catalog.items.map(StrategyCard.init), isEmpty: catalog.items.isEmpty,
-                nextPage: catalog.nextCursor.map { "/?" + filters.pageQuery(cursor: $0) },
+                cards: cards, isEmpty: cards.isEmpty,
+                nextPage: catalog?.nextCursor.map { "/?" + filters.pageQuery(cursor: $0) },
                 problem: answer.isSuccess ? nil : answer.problem.detail
             )
             return kit.page("catalog", title: "Strategies", view, for: request, session: session)
@@ -94,7 +97,7 @@ struct StrategyCard: Sendable {
     let subscribers: Int
     let logoUrl: String?
 
-    init(_ strategy: StrategyData) {
+    init(_ strategy: StrategyBody) {
         id = strategy.id
         name = strategy.name
         author = strategy.author.displayName

@@ -1,4 +1,4 @@
-import ExactJSON
+import APIShapes
 import Foundation
 import Hummingbird
 import NIOCore
@@ -28,14 +28,14 @@ struct EditorPages: Sendable {
         let reasonLabel: String
         let hasPendingChanges: Bool
 
-        init(_ strategy: StrategyData) {
+        init(_ strategy: StrategyBody) {
             id = strategy.id
             name = strategy.name
             kind = strategy.kind == "signals" ? "Signals" : "Profile"
             status = strategy.status.replacingOccurrences(of: "_", with: " ")
             rejectionReason = strategy.rejectionReason
             reasonLabel = strategy.isTakenDown ? "Taken down" : "Rejected"
-            hasPendingChanges = !(strategy.pendingChanges ?? [:]).isEmpty
+            hasPendingChanges = strategy.hasPendingChanges
         }
     }
 
@@ -61,8 +61,16 @@ struct EditorPages: Sendable {
         var profileErrors: [String] = []
     }
 
+    /// The strategy's own members the editor page shows. Not `StrategyBody` itself: templates
+    /// find members by name, and an `@AlwaysPresent` member's storage is named `_rejectionReason`.
+    struct StrategyHeading: Sendable {
+        let id: String
+        let name: String
+        let rejectionReason: String?
+    }
+
     struct StrategyView: Sendable {
-        let strategy: StrategyData
+        let strategy: StrategyHeading
         let isSignals: Bool
         let isPublished: Bool
         /// Taken down by moderation: nothing can be changed any more, so no form is offered.
@@ -88,13 +96,13 @@ struct EditorPages: Sendable {
         let rejectionReason: String?
         let warnings: [String]
 
-        init(_ version: VersionData) {
+        init(_ version: VersionBody) {
             number = version.number
             status = version.status.replacingOccurrences(of: "_", with: " ")
             created = DisplayDate.day(version.createdAt)
-            tradingMode = version.summary?.tradingMode
-            evaluators = version.summary.flatMap { $0.evaluators.isEmpty ? nil : $0.evaluators.joined(separator: ", ") }
-            pairs = version.summary.flatMap { $0.pairs.isEmpty ? nil : $0.pairs.joined(separator: ", ") }
+            tradingMode = version.summary.tradingMode
+            evaluators = version.summary.evaluators.isEmpty ? nil : version.summary.evaluators.joined(separator: ", ")
+            pairs = version.summary.pairs.isEmpty ? nil : version.summary.pairs.joined(separator: ", ")
             rejectionReason = version.rejectionReason
             warnings = version.warnings
         }
@@ -105,7 +113,7 @@ struct EditorPages: Sendable {
             let session = try await kit.requireSession(request)
             let answer = try await kit.api.get("/v1/strategies", token: session.accessToken)
             guard answer.isSuccess else { throw PageError.forbidden(answer.problem.detail) }
-            let rows = try answer.decode(StrategyListData.self).items.map(EditorRow.init)
+            let rows = try answer.decode(Page<StrategyBody>.self).items.map(EditorRow.init)
             return kit.page("editor", title: "Editor", ListView(strategies: rows, isEmpty: rows.isEmpty), for: request, session: session)
         }
         router.get("/editor/new") { request, _ in
@@ -199,7 +207,7 @@ struct EditorPages: Sendable {
             view.fieldProblems = Self.problems(problem, file: nil)
             return kit.page("editor-new", title: "Publish a new strategy", view, for: request, session: session, status: SignInPages.status(problem))
         }
-        let id = try created.decode(StrategyData.self).id
+        let id = try created.decode(StrategyBody.self).id
         if let logo = form.files["logo"] {
             let answer = try await kit.api.send(.PUT, "/v1/strategies/\(id)/logo", token: session.accessToken, bytes: logo.bytes, contentType: "application/octet-stream")
             if !answer.isSuccess { return try await refused(id, session, request, Self.problems(answer.problem, file: "logo")) }
@@ -226,17 +234,17 @@ struct EditorPages: Sendable {
     private func strategyView(_ id: String, session: WebSession, notice: String?) async throws -> StrategyView {
         let answer = try await kit.api.get("/v1/strategies/\(id)", token: session.accessToken)
         guard answer.isSuccess else { throw PageError.notFound }
-        let strategy = try answer.decode(StrategyData.self)
+        let strategy = try answer.decode(StrategyBody.self)
         guard strategy.author.id == session.userId.uuidString.lowercased() else { throw PageError.notFound }
         var versions: [VersionRow] = []
         if strategy.kind == "profile" {
             let listed = try await kit.api.get("/v1/strategies/\(id)/versions", token: session.accessToken)
             if listed.isSuccess {
-                versions = try listed.decode(VersionListData.self).items.map(VersionRow.init)
+                versions = try listed.decode(Page<VersionBody>.self).items.map(VersionRow.init)
             }
         }
         return StrategyView(
-            strategy: strategy, isSignals: strategy.kind == "signals", isPublished: strategy.status == "published",
+            strategy: StrategyHeading(id: strategy.id, name: strategy.name, rejectionReason: strategy.rejectionReason), isSignals: strategy.kind == "signals", isPublished: strategy.status == "published",
             isFrozen: strategy.isTakenDown, status: strategy.status.replacingOccurrences(of: "_", with: " "), versions: versions, notice: notice,
             editName: strategy.name, editDescription: strategy.description
         )

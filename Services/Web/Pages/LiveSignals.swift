@@ -1,3 +1,4 @@
+import APIShapes
 import ExactJSON
 import Foundation
 import HTTPTypes
@@ -26,7 +27,7 @@ struct LiveSignals: Sendable {
         let received: String
         let summary: String
 
-        init(_ record: SignalRecordData) {
+        init(_ record: SignalRecordBody) {
             let row = SignalHistory.Row(record)
             (seq, received, summary) = (row.seq, row.received, row.summary)
             hash = record.hash
@@ -98,7 +99,7 @@ struct LiveSignals: Sendable {
     /// One relay frame as what the browser gets: `signal` events with the summary the page shows,
     /// `ended` when access ends or the relay refuses (the script then stops listening).
     static func translate(_ frame: String) -> Translation {
-        guard let json = try? AstrolabAPI.Answer.decoder.decode(Frame.self, from: Data(frame.utf8)) else { return .ignored }
+        guard let json = try? AstrolabAPI.Answer.decoder.decode(SignalFrameBody.self, from: Data(frame.utf8)) else { return .ignored }
         switch json.type {
         case "signal":
             guard let record = json.record else { return .ignored }
@@ -115,12 +116,6 @@ struct LiveSignals: Sendable {
     static func subscribeFrame(strategyId: String, after: Int64) -> String {
         let frame: JSON = ["type": "subscribe", "strategyId": .string(strategyId), "after": .integer(after)]
         return JSONWriter.text(frame)
-    }
-
-    /// The relay's frames the feed reads.
-    struct Frame: Decodable {
-        let type: String
-        let record: SignalRecordData?
     }
 
     /// `http://edge:8080` → `ws://edge:8080/v1/signals/stream` (`https` → `wss`).

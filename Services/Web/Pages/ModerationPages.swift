@@ -1,3 +1,4 @@
+import APIShapes
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
@@ -25,17 +26,39 @@ struct ModerationPages: Sendable {
         let subject: String
         let opened: String
 
-        init(_ data: CaseData) {
+        init(_ data: CaseBody) {
             id = data.id
             strategyId = data.strategyId
             strategyName = data.strategyName
             subject = data.subject == "version" ? "profile version \(data.version ?? 0)" : "listing"
-            opened = data.openedAt.formatted(Date.ISO8601FormatStyle())
+            opened = DisplayDate.instant(data.openedAt)
+        }
+    }
+
+    /// The case's own members its page shows. Not `CaseBody` itself: templates find members by
+    /// name, and an `@AlwaysPresent` member's storage is named `_version`, `_note`, `_reason`.
+    struct CaseHeading: Sendable {
+        let id: String
+        let strategyName: String
+        let subject: String
+        let version: Int?
+        let status: String
+        let note: String?
+        let reason: String?
+
+        init(_ reviewCase: CaseBody) {
+            id = reviewCase.id
+            strategyName = reviewCase.strategyName
+            subject = reviewCase.subject
+            version = reviewCase.version
+            status = reviewCase.status
+            note = reviewCase.note
+            reason = reviewCase.reason
         }
     }
 
     struct CaseView: Sendable {
-        let reviewCase: CaseData
+        let reviewCase: CaseHeading
         let isOpen: Bool
         let checks: [CheckRow]
         let strategy: StrategyDetails?
@@ -57,7 +80,7 @@ struct ModerationPages: Sendable {
             let session = try await requireAdmin(request)
             let answer = try await kit.api.get("/v1/moderation/cases?status=open&limit=100", token: session.accessToken)
             guard answer.isSuccess else { throw PageError.forbidden(answer.problem.detail) }
-            let rows = try answer.decode(CaseListData.self).items.map(CaseRow.init)
+            let rows = try answer.decode(Page<CaseBody>.self).items.map(CaseRow.init)
             let view = QueueView(cases: rows, isEmpty: rows.isEmpty, notice: request.formQuery["notice"].flatMap(Self.notice(for:)))
             return kit.page("moderation", title: "Moderation", view, for: request, session: session)
         }
@@ -112,18 +135,18 @@ struct ModerationPages: Sendable {
     private func caseView(_ id: String, session: WebSession) async throws -> CaseView {
         let answer = try await kit.api.get("/v1/moderation/cases/\(id)", token: session.accessToken)
         guard answer.isSuccess else { throw PageError.notFound }
-        let reviewCase = try answer.decode(CaseData.self)
+        let reviewCase = try answer.decode(CaseBody.self)
         let strategyAnswer = try await kit.api.get("/v1/strategies/\(reviewCase.strategyId)", token: session.accessToken)
-        let strategy = strategyAnswer.isSuccess ? try strategyAnswer.decode(StrategyData.self) : nil
+        let strategy = strategyAnswer.isSuccess ? try strategyAnswer.decode(StrategyBody.self) : nil
         var contents: EditorPages.VersionRow?
         if let number = reviewCase.version {
             let versions = try await kit.api.get("/v1/strategies/\(reviewCase.strategyId)/versions", token: session.accessToken)
-            if versions.isSuccess, let version = try versions.decode(VersionListData.self).items.first(where: { $0.number == number }) {
+            if versions.isSuccess, let version = try versions.decode(Page<VersionBody>.self).items.first(where: { $0.number == number }) {
                 contents = EditorPages.VersionRow(version)
             }
         }
         return CaseView(
-            reviewCase: reviewCase, isOpen: reviewCase.status == "open",
+            reviewCase: CaseHeading(reviewCase), isOpen: reviewCase.status == "open",
             checks: reviewCase.checks.map { CheckRow(name: $0.name, passed: $0.passed, detail: $0.detail) },
             strategy: strategy.map(StrategyDetails.init), contents: contents
         )

@@ -1,3 +1,4 @@
+import APIShapes
 import ExactJSON
 import Foundation
 import ServiceKit
@@ -11,10 +12,10 @@ struct SignalHistory: Sendable {
         let received: String
         let summary: String
 
-        init(_ record: SignalRecordData) {
+        init(_ record: SignalRecordBody) {
             seq = record.seq
-            received = record.receivedAt.formatted(Date.ISO8601FormatStyle())
-            summary = SignalHistory.summary(of: record.envelope)
+            received = DisplayDate.instant(record.receivedAt)
+            summary = SignalHistory.summary(of: record.envelope.s.signals)
         }
     }
 
@@ -29,17 +30,16 @@ struct SignalHistory: Sendable {
     static func load(strategyId: String, token: String, api: AstrolabAPI) async throws -> SignalHistory? {
         let head = try await api.get("/v1/signals/\(strategyId)/head", token: token)
         guard head.isSuccess else { return nil }
-        let end = try head.decode(SignalHeadData.self)
+        let end = try head.decode(SignalHeadBody.self)
         let history = try await api.get("/v1/signals/\(strategyId)?after=\(max(0, end.seq - shown))&limit=\(shown)", token: token)
         guard history.isSuccess else { return nil }
-        let rows = try history.decode(SignalHistoryData.self).items.reversed().map(Row.init)
+        let rows = try history.decode(SignalHistoryBody.self).items.reversed().map(Row.init)
         return SignalHistory(headSeq: end.seq, headHash: end.hash, rows: rows, isEmpty: rows.isEmpty)
     }
 
     /// `create buy BTC/USDT 5%; cancel …`: each signal's action, side, symbol and amount.
-    static func summary(of envelope: JSON) -> String {
-        guard let signals = envelope["s"]?["signals"]?.arrayValue else { return "unreadable signal" }
-        return signals.map { signal -> String in
+    static func summary(of signals: [JSON]) -> String {
+        signals.map { signal -> String in
             guard let content = signal["content"]?.objectValue else { return "?" }
             return ["action", "side", "symbol", "target_amount", "leverage"].compactMap { key -> String? in
                 switch content[key] {

@@ -1,3 +1,4 @@
+import APIShapes
 import Foundation
 import Hummingbird
 import Models
@@ -63,12 +64,12 @@ struct StrategyPage: Sendable {
     ) async throws -> Response {
         let answer = try await kit.api.get("/v1/strategies/\(id)", token: session?.accessToken)
         guard answer.isSuccess else { throw PageError.notFound }
-        let strategy = try answer.decode(StrategyData.self)
+        let strategy = try answer.decode(StrategyBody.self)
         var subscription: SubscriptionView?
         if let session {
             let mine = try await kit.api.get("/v1/subscriptions", token: session.accessToken)
             if mine.isSuccess {
-                subscription = try mine.decode(SubscriptionListData.self).items
+                subscription = try mine.decode(Page<SubscriptionBody>.self).items
                     .first { $0.strategyId == id && $0.status == "active" }
                     .map(SubscriptionView.init)
             }
@@ -80,7 +81,7 @@ struct StrategyPage: Sendable {
             let listed = try await kit.api.get("/v1/strategies/\(id)/versions", token: session?.accessToken)
             if listed.isSuccess {
                 // The author and admins are sent every version; the public page shows what was approved.
-                versions = try listed.decode(VersionListData.self).items.filter { $0.status == "approved" }.map(EditorPages.VersionRow.init)
+                versions = try listed.decode(Page<VersionBody>.self).items.filter { $0.status == "approved" }.map(EditorPages.VersionRow.init)
             }
         }
         let mayTakeDown = session?.isAdmin == true && strategy.status == "published"
@@ -128,7 +129,7 @@ struct StrategyDetails: Sendable {
     let logoUrl: String?
     let version: String?
 
-    init(_ strategy: StrategyData) {
+    init(_ strategy: StrategyBody) {
         id = strategy.id
         name = strategy.name
         description = RichText(strategy.description)
@@ -154,7 +155,7 @@ struct SubscriptionView: Sendable {
     let endsAt: String?
     let status: String
 
-    init(_ subscription: SubscriptionData) {
+    init(_ subscription: SubscriptionBody) {
         id = subscription.id
         strategyId = subscription.strategyId
         downloadUrl = subscription.downloadUrl
@@ -164,11 +165,5 @@ struct SubscriptionView: Sendable {
         case "expired", "revoked": "ended: \(subscription.status)"
         default: subscription.status
         }
-    }
-}
-
-enum DisplayDate {
-    static func day(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle().year().month().day())
     }
 }

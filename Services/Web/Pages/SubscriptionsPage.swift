@@ -1,3 +1,4 @@
+import APIShapes
 import Foundation
 import Hummingbird
 import ServiceKit
@@ -17,7 +18,7 @@ struct SubscriptionsPage: Sendable {
             let session = try await kit.requireSession(request)
             let answer = try await kit.api.get("/v1/subscriptions", token: session.accessToken)
             guard answer.isSuccess else { throw PageError.forbidden(answer.problem.detail) }
-            let items = try answer.decode(SubscriptionListData.self).items.map(SubscriptionView.init)
+            let items = try answer.decode(Page<SubscriptionBody>.self).items.map(SubscriptionView.init)
             let view = View(subscriptions: items, isEmpty: items.isEmpty, notice: request.formQuery["notice"].flatMap(Notice.text(for:)))
             return kit.page("subscriptions", title: "My subscriptions", view, for: request, session: session)
         }

@@ -1,3 +1,4 @@
+import APIShapes
 import Foundation
 import Hummingbird
 import Logging
@@ -40,7 +41,7 @@ struct WebSessions: Sendable {
             try await store.delete(cookieHash: session.cookieHash)
             return nil
         }
-        let tokens = try answer.decode(TokenPairData.self)
+        let tokens = try answer.decode(TokensBody.self)
         let expiresAt = clock.now().addingTimeInterval(TimeInterval(tokens.expiresIn))
         let stored = try await store.renew(
             cookieHash: session.cookieHash, previousRefreshToken: session.refreshToken,
@@ -58,10 +59,10 @@ struct WebSessions: Sendable {
     func signIn(email: String, password: String, clientAddress: String) async throws -> Result<Cookie, APIProblem> {
         let login = try await api.post("/v1/auth/login", token: nil, json: ["email": email, "password": password], clientAddress: clientAddress)
         guard login.isSuccess else { return .failure(login.problem) }
-        let tokens = try login.decode(TokenPairData.self)
+        let tokens = try login.decode(TokensBody.self)
         let me = try await api.get("/v1/me", token: tokens.accessToken)
         guard me.isSuccess else { return .failure(me.problem) }
-        let user = try me.decode(UserData.self)
+        let user = try me.decode(UserBody.self)
         let secret = SecretToken.generate()
         let now = clock.now()
         try await store.create(

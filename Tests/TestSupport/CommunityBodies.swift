@@ -1,7 +1,10 @@
+import APIShapes
+
 /// The community API's shapes (COMMUNITY-API.md: what a stock OctoBot's Supabase clients
-/// parse), for tests to decode. Members are snake_case as GoTrue and PostgREST write them.
-/// Metadata (`user_metadata`, `app_metadata`) is whatever the bot stores there: it is not part
-/// of these shapes, and tests read it from the JSON itself.
+/// parse), for tests to decode. They stay here rather than in `APIShapes`: they are GoTrue's and
+/// PostgREST's protocols, which only the bot and these tests read. Members are snake_case as
+/// GoTrue and PostgREST write them. Metadata (`user_metadata`, `app_metadata`) is whatever the
+/// bot stores there: it is not part of these shapes, and tests read it from the JSON itself.
 public struct GoTrueSessionBody: Decodable, Sendable {
     public let accessToken: String
     public let refreshToken: String
@@ -59,18 +62,6 @@ public struct PostgRESTErrorBody: Decodable, Sendable {
 public struct FunctionErrorBody: Decodable, Sendable {
     public let code: String
     public let message: String
-}
-
-/// `GET /v1/community`: what a user types into their bot's settings.
-public struct CommunityConnectionBody: Decodable, Sendable {
-    /// `COMMUNITY_BACKEND_URL`.
-    public let backendUrl: String
-    /// `COMMUNITY_BACKEND_KEY`.
-    public let publicKey: String
-    /// `COMMUNITY_FEED_URL`: a host name only.
-    public let feedHost: String
-    /// The MQTT port the bot always uses, 1883.
-    public let feedPort: Int
 }
 
 /// A `bots` row (`/rest/v1/bots`). The bot reads `id`, `name` (the key must exist, null or not)

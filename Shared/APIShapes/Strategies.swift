@@ -1,8 +1,6 @@
-import ExactJSON
-
-/// The profiles service's shapes (API.md §Strategies and profiles), for tests to decode; named
-/// `…Body` so they never meet the domain types of the same name (`Models.Strategy`). Dates
-/// stay strings: the tests compare and order them, never compute with them.
+/// The profiles service's shapes (API.md §Strategies and profiles), as its clients decode them;
+/// named `…Body` so they never meet the domain types of the same name (`Models.Strategy`). Dates
+/// stay the strings the API sends: clients compare, order and show them, never compute with them.
 public struct StrategyBody: Decodable, Sendable {
     public struct Author: Decodable, Sendable {
         public let id: String
@@ -48,6 +46,7 @@ public struct StrategyBody: Decodable, Sendable {
     @AlwaysPresent public var publishedAt: String?
 }
 
+/// A profile version: what an upload became, and where its review stands.
 public struct VersionBody: Decodable, Sendable {
     public struct Summary: Decodable, Sendable, Equatable {
         public let tradingMode: String
@@ -66,19 +65,4 @@ public struct VersionBody: Decodable, Sendable {
     @AlwaysPresent public var rejectionReason: String?
     public let createdAt: String
     @AlwaysPresent public var decidedAt: String?
-}
-
-/// The member names of a strategy and of its `pendingChanges`, for the few checks that a member
-/// is left out: API.md leaves `pendingChanges` (and, inside it, `rejectionReason`) out rather than
-/// null, and an optional in `StrategyBody` takes a missing member and a null one alike.
-public struct StrategyMembers: Decodable, Sendable {
-    public let names: Set<String>
-    /// Those of `pendingChanges`, when it is an object.
-    public let pendingChanges: Set<String>?
-
-    public init(from decoder: any Decoder) throws {
-        let strategy = try JSONObject(from: decoder)
-        names = Set(strategy.keys)
-        pendingChanges = strategy["pendingChanges"]?.objectValue.map { Set($0.keys) }
-    }
 }

@@ -1,6 +1,8 @@
-/// The signal relay's shapes (API.md §Signals), for tests to decode; named `…Body` so they never
-/// meet the domain types (`Models.SignalRecord`, `OctoBotFormats.SignalEnvelope`). Sequence
-/// numbers are `Int`, as the tests count them.
+import ExactJSON
+
+/// The signal relay's shapes (API.md §Signals), as its clients decode them; named `…Body` so they
+/// never meet the domain types (`Models.SignalRecord`, `OctoBotFormats.SignalEnvelope`). Sequence
+/// numbers are `Int`, as clients count them.
 public struct SignalRecordBody: Decodable, Sendable {
     public let strategyId: String
     public let seq: Int
@@ -13,13 +15,16 @@ public struct SignalRecordBody: Decodable, Sendable {
     public let envelope: SignalEnvelopeBody
 }
 
-/// A feed envelope as a bot reads it (also the MQTT payload). The relay keeps unknown keys and
-/// key order; this shape names neither, so a test about them reads the envelope's JSON itself.
+/// A feed envelope as a bot reads it (also the MQTT payload). The relay keeps unknown keys, key
+/// order and number text; what goes through a `Decoder` keeps none of those, so a test about
+/// them reads the envelope's bytes itself.
 public struct SignalEnvelopeBody: Decodable, Sendable {
-    /// The signal bundle. Its signals are open-ended (unknown keys are kept): only `identifier`,
-    /// the strategy it belongs to, is named.
+    /// The signal bundle: `identifier`, the strategy it belongs to, and its signals (1 to 100).
     public struct SignalBundle: Decodable, Sendable {
         public let identifier: String
+        /// Open-ended (unknown keys are kept, `topic` and `content` are OctoBot's), so each stays
+        /// JSON: a reader picks what it shows.
+        public let signals: [JSON]
     }
 
     /// `"t"`: trading signals.
@@ -29,6 +34,13 @@ public struct SignalEnvelopeBody: Decodable, Sendable {
     public let s: SignalBundle
     /// The message id followers de-duplicate on.
     public let u: String
+}
+
+/// `GET /v1/signals/{strategyId}?after=&limit=`: records in `seq` order. Not a `Page`: the log
+/// pages by sequence number, and `nextAfter` (the `after` of the next page) is null on the last.
+public struct SignalHistoryBody: Decodable, Sendable {
+    public let items: [SignalRecordBody]
+    @AlwaysPresent public var nextAfter: Int?
 }
 
 /// The answer to an emit: 202 for a new record, 200 with the original for the same `u`.

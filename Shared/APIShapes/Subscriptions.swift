@@ -1,6 +1,6 @@
-/// The subscriptions service's shape (API.md §Subscriptions and downloads), for tests to decode;
-/// named `…Body` beside `Models.Subscription`. Dates stay strings, as in `StrategyBody`. A grant
-/// and a new download URL answer this same shape.
+/// The subscriptions service's shape (API.md §Subscriptions and downloads), as its clients decode
+/// it; named `…Body` beside `Models.Subscription`. Dates stay strings, as in `StrategyBody`. A
+/// grant and a new download URL answer this same shape.
 public struct SubscriptionBody: Decodable, Sendable {
     public let id: String
     public let strategyId: String

@@ -1,6 +1,6 @@
-/// The moderation service's shapes (API.md §Moderation), for tests to decode; named `…Body` so
-/// they never meet the domain types (`Models.ReviewCase`). Dates stay strings: the tests compare
-/// them, never compute with them.
+/// The moderation service's shapes (API.md §Moderation), as its clients decode them; named
+/// `…Body` so they never meet the domain types (`Models.ReviewCase`). Dates stay the strings the
+/// API sends: clients compare and show them, never compute with them.
 public struct CaseBody: Decodable, Sendable {
     /// One automated check: it informs, the admin decides.
     public struct Check: Decodable, Sendable {

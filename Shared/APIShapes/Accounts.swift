@@ -1,5 +1,6 @@
-/// The accounts service's shapes (API.md §Accounts), for tests to decode; named `…Body` so they
-/// never meet the domain types (`Models.User`, `Device`, `APIKey`). Dates stay strings.
+/// The accounts service's shapes (API.md §Accounts), as its clients decode them; named `…Body`
+/// so they never meet the domain types (`Models.User`, `Device`, `APIKey`). Dates stay the
+/// strings the API sends: a client that shows one formats it itself.
 public struct UserBody: Decodable, Sendable {
     public let id: String
     public let email: String
@@ -57,6 +58,18 @@ public struct BotBody: Decodable, Sendable {
     @AlwaysPresent public var lastActivityAt: String?
     @AlwaysPresent public var nextActivityAt: String?
     public let createdAt: String
+}
+
+/// `GET /v1/community`: what a user types into their bot's settings.
+public struct CommunityConnectionBody: Decodable, Sendable {
+    /// `COMMUNITY_BACKEND_URL`.
+    public let backendUrl: String
+    /// `COMMUNITY_BACKEND_KEY`.
+    public let publicKey: String
+    /// `COMMUNITY_FEED_URL`: a host name only.
+    public let feedHost: String
+    /// The MQTT port the bot always uses, 1883.
+    public let feedPort: Int
 }
 
 /// `GET /.well-known/jwks.json`. That a key has no private member (`d`) is for a test to check
