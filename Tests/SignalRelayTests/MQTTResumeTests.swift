@@ -103,11 +103,13 @@ struct MQTTResumeTests {
     @Test("the resume point never passes a record still unacknowledged, and strategies do not mix")
     func ackTracker() {
         var acks = AckTracker()
-        for seq in Int64(5)...7 { acks.handed("one", seq: seq) }
-        acks.handed("two", seq: 1)
-        #expect(acks.acknowledged("one", seq: 6) == 4, "5 is still out")
-        #expect(acks.acknowledged("one", seq: 5) == 6, "7 is still out")
-        #expect(acks.acknowledged("two", seq: 1) == 1)
-        #expect(acks.acknowledged("one", seq: 7) == 7)
+        let one = (Int64(5)...7).map { acks.handed("one", seq: $0) }
+        let two = acks.handed("two", seq: 1)
+        #expect(one.allSatisfy { $0 == one[0] } && one[0] != two, "one slot per strategy")
+        #expect(acks.acknowledged(one[0], seq: 6) == 4, "5 is still out")
+        #expect(acks.acknowledged(one[0], seq: 5) == 6, "7 is still out")
+        #expect(acks.acknowledged(two, seq: 1) == 1)
+        #expect(acks.acknowledged(one[0], seq: 7) == 7)
+        #expect(acks.strategyId(of: one[0]) == "one" && acks.strategyId(of: two) == "two")
     }
 }

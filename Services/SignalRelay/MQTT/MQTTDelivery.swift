@@ -8,7 +8,8 @@ import NIOCore
 /// bounded in-flight window (more wait, bounded: a follower that cannot keep up is closed and
 /// resumes), and the session's own packets (CONNACK, SUBACK, PUBACK, …) in the order sent.
 /// It sits in the pipeline between the decoder and the encoder: PUBACKs stop here (no task
-/// wakes for one), and its writes go straight to the socket, records already encoded (`LiveRecord`).
+/// wakes for one, and a read of PUBACKs alone goes no further down the pipeline), and its
+/// writes go straight to the socket, records already encoded (`LiveRecord`).
 /// It also closes a connection that is silent for 1.5 keep-alive periods (MQTT 3.1.1
 /// §3.1.2.10), and one that sends no complete CONNECT within `connectTimeout` of being accepted
 /// (bytes trickled in one at a time do not count: only whole packets do), with one timer on the
@@ -28,7 +29,7 @@ final class MQTTDeliveryHandler: ChannelDuplexHandler, RecordWriter {
     }
 
     private struct Sent {
-        let strategyId: String
+        let strategy: AckTracker.Slot
         let seq: Int64
         let committedAt: Date?
     }
@@ -36,13 +37,17 @@ final class MQTTDeliveryHandler: ChannelDuplexHandler, RecordWriter {
     private let settings: Settings
     private let eventLoop: any EventLoop
     private var context: ChannelHandlerContext?
+    private var allocator = ByteBufferAllocator()
     private var deviceId: UUID?
     private var inflight: [UInt16: Sent] = [:]
-    private var waiting = Deque<LiveRecord>()
+    private var waiting = Deque<(record: LiveRecord, strategy: AckTracker.Slot)>()
     private var nextId: UInt16 = 0
     private var acks = AckTracker()
     /// Resume points acknowledged in this read burst, handed to the book once at its end.
-    private var acknowledgedThrough: [String: Int64] = [:]
+    private var acknowledgedThrough: [(strategy: AckTracker.Slot, seq: Int64)] = []
+    /// Whether a packet went on to the session in this read burst: a burst of PUBACKs alone ends
+    /// here, without a walk down the rest of the pipeline for each follower.
+    private var forwardedRead = false
     private var isClosed = false
     /// Whole packets only: a silent connection is closed (keep-alive, CONNECT deadline).
     private var lastPacket = NIODeadline.now()
@@ -63,6 +68,7 @@ final class MQTTDeliveryHandler: ChannelDuplexHandler, RecordWriter {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        allocator = context.channel.allocator
         checkSilence(after: settings.connectTimeout)
     }
 
@@ -92,16 +98,16 @@ final class MQTTDeliveryHandler: ChannelDuplexHandler, RecordWriter {
     /// Sends `record` now if the window allows, else queues it; false once the connection is closing.
     func send(_ record: LiveRecord) -> Bool {
         guard !isClosed, let context else { return false }
-        acks.handed(record.strategyId, seq: record.seq)
+        let strategy = acks.handed(record.strategyId, seq: record.seq)
         if inflight.count < settings.inflightWindow, waiting.isEmpty {
-            write(record, context: context)
+            write(record, of: strategy, context: context)
             context.flush()
         } else {
             guard waiting.count < settings.buffer else {
                 fellBehind()
                 return false
             }
-            waiting.append(record)
+            waiting.append((record, strategy))
         }
         return true
     }
@@ -145,13 +151,21 @@ final class MQTTDeliveryHandler: ChannelDuplexHandler, RecordWriter {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         lastPacket = .now()
-        guard case .puback(let packetId) = unwrapInboundIn(data) else { return context.fireChannelRead(data) }
+        guard case .puback(let packetId) = unwrapInboundIn(data) else {
+            forwardedRead = true
+            return context.fireChannelRead(data)
+        }
         guard let sent = inflight.removeValue(forKey: packetId) else { return }
         if let committed = sent.committedAt { RelayMetrics.acknowledged(committedAt: committed, now: settings.clock.now()) }
-        acknowledgedThrough[sent.strategyId] = acks.acknowledged(sent.strategyId, seq: sent.seq)
+        let point = acks.acknowledged(sent.strategy, seq: sent.seq)
+        if let last = acknowledgedThrough.indices.last, acknowledgedThrough[last].strategy == sent.strategy {
+            acknowledgedThrough[last].seq = point
+        } else {
+            acknowledgedThrough.append((sent.strategy, point))
+        }
         var wrote = false
-        while inflight.count < settings.inflightWindow, let record = waiting.popFirst() {
-            write(record, context: context)
+        while inflight.count < settings.inflightWindow, let next = waiting.popFirst() {
+            write(next.record, of: next.strategy, context: context)
             wrote = true
         }
         if wrote { context.flush() }
@@ -159,11 +173,15 @@ final class MQTTDeliveryHandler: ChannelDuplexHandler, RecordWriter {
 
     func channelReadComplete(context: ChannelHandlerContext) {
         if let deviceId, !acknowledgedThrough.isEmpty {
-            for (strategyId, seq) in acknowledgedThrough {
-                settings.resumeBook.note(ResumeKey(deviceId: deviceId, strategyId: strategyId), ackedThrough: seq)
+            // In burst order: a later point of a strategy comes after its earlier one, and the
+            // book keeps the highest.
+            for (strategy, seq) in acknowledgedThrough {
+                settings.resumeBook.note(ResumeKey(deviceId: deviceId, strategyId: acks.strategyId(of: strategy)), ackedThrough: seq)
             }
-            acknowledgedThrough = [:]
+            acknowledgedThrough.removeAll(keepingCapacity: true)
         }
+        guard forwardedRead else { return }
+        forwardedRead = false
         context.fireChannelReadComplete()
     }
 
@@ -174,10 +192,10 @@ final class MQTTDeliveryHandler: ChannelDuplexHandler, RecordWriter {
         context.fireChannelInactive()
     }
 
-    private func write(_ record: LiveRecord, context: ChannelHandlerContext) {
+    private func write(_ record: LiveRecord, of strategy: AckTracker.Slot, context: ChannelHandlerContext) {
         repeat { nextId = nextId &+ 1 } while nextId == 0 || inflight[nextId] != nil
-        inflight[nextId] = Sent(strategyId: record.strategyId, seq: record.seq, committedAt: record.receivedAt)
-        let start = MQTTPublishEncoding.start(head: record.mqttHead, packetId: nextId, allocator: context.channel.allocator)
+        inflight[nextId] = Sent(strategy: strategy, seq: record.seq, committedAt: record.receivedAt)
+        let start = MQTTPublishEncoding.start(head: record.mqttHead, packetId: nextId, allocator: allocator)
         context.write(wrapOutboundOut(start), promise: nil)
         context.write(wrapOutboundOut(record.mqttPayload), promise: nil)
     }

@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 import Logging
 import Models
@@ -5,21 +6,58 @@ import PostgresNIO
 
 /// Per connection and strategy, the seq up to which every record handed to the writer was
 /// acknowledged. PUBACKs usually come in order; one that overtakes another does not move the
-/// point past the record still unacknowledged.
+/// point past the record still unacknowledged. A record in flight remembers its strategy's
+/// `Slot`, so a PUBACK costs no lookup by strategy id: this runs once per delivery and once per
+/// PUBACK, for every follower.
 struct AckTracker {
-    private var unacknowledged: [String: [Int64]] = [:]
-    private var highestAcknowledged: [String: Int64] = [:]
+    /// A strategy's place in the tracker, as long as the connection lives.
+    struct Slot: Equatable {
+        fileprivate let index: Int
+    }
 
-    mutating func handed(_ strategyId: String, seq: Int64) {
-        unacknowledged[strategyId, default: []].append(seq)
+    private struct Strategy {
+        let id: String
+        /// Handed and not acknowledged, in the order handed (the order seqs rise in).
+        var unacknowledged = Deque<Int64>()
+        var highestAcknowledged: Int64?
+    }
+
+    private var strategies: [Strategy] = []
+    private var slots: [String: Int] = [:]
+    /// Most connections follow one strategy: its records skip the lookup.
+    private var lastHanded: Int?
+
+    mutating func handed(_ strategyId: String, seq: Int64) -> Slot {
+        let index: Int
+        if let last = lastHanded, strategies[last].id == strategyId {
+            index = last
+        } else if let known = slots[strategyId] {
+            index = known
+        } else {
+            index = strategies.count
+            strategies.append(Strategy(id: strategyId))
+            slots[strategyId] = index
+        }
+        lastHanded = index
+        strategies[index].unacknowledged.append(seq)
+        return Slot(index: index)
     }
 
     /// Records the PUBACK of `seq`; returns the strategy's new resume point.
-    mutating func acknowledged(_ strategyId: String, seq: Int64) -> Int64 {
-        if let index = unacknowledged[strategyId]?.firstIndex(of: seq) { unacknowledged[strategyId]?.remove(at: index) }
-        highestAcknowledged[strategyId] = max(highestAcknowledged[strategyId] ?? seq, seq)
-        if let oldest = unacknowledged[strategyId]?.first { return oldest - 1 }
-        return highestAcknowledged[strategyId] ?? seq
+    mutating func acknowledged(_ slot: Slot, seq: Int64) -> Int64 {
+        let highest = max(strategies[slot.index].highestAcknowledged ?? seq, seq)
+        strategies[slot.index].highestAcknowledged = highest
+        if strategies[slot.index].unacknowledged.first == seq {
+            strategies[slot.index].unacknowledged.removeFirst()
+        } else if let index = strategies[slot.index].unacknowledged.firstIndex(of: seq) {
+            strategies[slot.index].unacknowledged.remove(at: index)
+        }
+        if let oldest = strategies[slot.index].unacknowledged.first { return oldest - 1 }
+        return highest
+    }
+
+    func strategyId(of slot: Slot) -> String {
+        strategies[slot.index].id
     }
 }
 
