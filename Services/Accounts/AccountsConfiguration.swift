@@ -16,13 +16,10 @@ struct AccountsConfiguration: Sendable {
 
     init(environment env: EnvironmentReader = EnvironmentReader()) throws {
         service = try ServiceConfiguration(environment: env, defaultPort: 8081)
-        guard let pem = try env.pem("JWT_PRIVATE_KEY") else {
-            throw EnvironmentReader.Invalid(
-                description: "JWT_PRIVATE_KEY_FILE (or JWT_PRIVATE_KEY) must hold the ES256 private key that signs access tokens; "
-                    + "make one with: openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256"
-            )
-        }
-        signingKeyPEM = pem
+        signingKeyPEM = try env.required(
+            "JWT_PRIVATE_KEY", env.pem, holding: "the ES256 private key that signs access tokens",
+            makeOneWith: "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256"
+        )
         bcryptCost = try env.int("BCRYPT_COST", default: 12, range: 4...16)
         accessTokenLifetime = TimeInterval(try env.int("ACCESS_TOKEN_TTL_SECONDS", default: 900, range: 60...3600))
         refreshTokenLifetime = TimeInterval(

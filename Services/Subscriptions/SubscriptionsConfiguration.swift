@@ -12,13 +12,9 @@ struct SubscriptionsConfiguration: Sendable {
 
     init(environment env: EnvironmentReader = EnvironmentReader()) throws {
         service = try ServiceConfiguration(environment: env, defaultPort: 8084)
-        guard let secret = try env.secret("DOWNLOAD_TOKEN_SECRET") else {
-            throw EnvironmentReader.Invalid(
-                description: "DOWNLOAD_TOKEN_SECRET_FILE (or DOWNLOAD_TOKEN_SECRET) must hold the secret download URLs derive from; "
-                    + "make one with: openssl rand -base64 48"
-            )
-        }
-        downloadTokenSecret = secret
+        downloadTokenSecret = try env.required(
+            "DOWNLOAD_TOKEN_SECRET", env.secret, holding: "the secret download URLs derive from", makeOneWith: "openssl rand -base64 48"
+        )
         expiryInterval = .seconds(try env.int("EXPIRY_INTERVAL_SECONDS", default: 30, range: 1...3600))
     }
 }

@@ -47,6 +47,15 @@ public struct EnvironmentReader: Sendable {
         try fileOrValue(name) { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? string(name)
     }
 
+    /// A value a service cannot start without, read by `read` (`pem`, `secret`). When it is
+    /// missing, the error says what `NAME_FILE` (or `NAME`) must hold and the command that makes one.
+    public func required(_ name: String, _ read: (String) throws -> String?, holding what: String, makeOneWith command: String) throws -> String {
+        guard let value = try read(name) else {
+            throw Invalid(description: "\(name)_FILE (or \(name)) must hold \(what); make one with: \(command)")
+        }
+        return value
+    }
+
     /// The contents of the file named by `NAME_FILE`, transformed, or nil when it is not set.
     private func fileOrValue(_ name: String, _ transform: (String) -> String) throws -> String? {
         guard let path = string("\(name)_FILE") else { return nil }
