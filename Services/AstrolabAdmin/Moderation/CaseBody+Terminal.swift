@@ -12,6 +12,11 @@ extension CaseBody {
             + (failed > 0 ? ", \(failed) check(s) to look at" : "")
     }
 
+    /// The summary line of the case the API answered with.
+    static func summaryLine(of answer: Data) throws -> String {
+        try JSONDecoder().decode(CaseBody.self, from: answer).summaryLine
+    }
+
     var details: String {
         var lines = [
             "case      \(id) (\(status))", "strategy  \(strategyId) \"\(strategyName)\", \(subjectText)", "opened    \(openedAt)",

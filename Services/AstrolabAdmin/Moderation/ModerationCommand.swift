@@ -23,6 +23,14 @@ struct APIOptions: ParsableArguments {
     func api() throws -> AdminAPI {
         try AdminAPI(credentialsPath: config ?? AdminCredentials.defaultPath)
     }
+
+    /// Carries out an admin action (a POST of `body` to `path`) and prints the answer: as the
+    /// API wrote it with `--json`, else the line `summary` makes of it.
+    func act(_ path: String, _ body: [String: String?], summary: (Data) throws -> String) async throws {
+        var api = try api()
+        let answer = try await api.call("POST", path, json: body)
+        print(json ? String(decoding: answer, as: UTF8.self) : try summary(answer))
+    }
 }
 
 struct ListCommand: AsyncParsableCommand {
@@ -85,9 +93,7 @@ struct ApproveCommand: AsyncParsableCommand {
     var note: String?
 
     func run() async throws {
-        var api = try options.api()
-        let body = try await api.call("POST", "/v1/moderation/cases/\(try CaseID.validated(id))/approve", json: ["note": note])
-        print(options.json ? String(decoding: body, as: UTF8.self) : try JSONDecoder().decode(CaseBody.self, from: body).summaryLine)
+        try await options.act("/v1/moderation/cases/\(try CaseID.validated(id))/approve", ["note": note], summary: CaseBody.summaryLine(of:))
     }
 }
 
@@ -103,9 +109,7 @@ struct RejectCommand: AsyncParsableCommand {
     var reason: String
 
     func run() async throws {
-        var api = try options.api()
-        let body = try await api.call("POST", "/v1/moderation/cases/\(try CaseID.validated(id))/reject", json: ["reason": reason])
-        print(options.json ? String(decoding: body, as: UTF8.self) : try JSONDecoder().decode(CaseBody.self, from: body).summaryLine)
+        try await options.act("/v1/moderation/cases/\(try CaseID.validated(id))/reject", ["reason": reason], summary: CaseBody.summaryLine(of:))
     }
 }
 
@@ -125,8 +129,8 @@ struct TakeDownCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard StrategyID.isValid(strategyId) else { throw ValidationError("\(strategyId) is not a strategy id.") }
-        var api = try options.api()
-        let body = try await api.call("POST", "/v1/moderation/strategies/\(strategyId)/take-down", json: ["reason": reason])
-        print(options.json ? String(decoding: body, as: UTF8.self) : "taken down: \(strategyId)  reason: \(reason)")
+        try await options.act("/v1/moderation/strategies/\(strategyId)/take-down", ["reason": reason]) { _ in
+            "taken down: \(strategyId)  reason: \(reason)"
+        }
     }
 }

@@ -132,24 +132,15 @@ struct EditorPages: Sendable {
             return kit.page("editor-strategy", title: view.strategy.name, view, for: request, session: session)
         }
         router.post("/editor/:id/version") { request, context in
-            let session = try await kit.requireSession(request)
-            let id = try StrategyPage.strategyId(context.parameters.get("id"))
-            let form = try await kit.multipartForm(request)
-            guard let zip = form.files["profile"] else {
-                return try await refused(id, session, request, FieldProblems(profile: "Choose the zip your OctoBot exported."))
+            let missing = FieldProblems(profile: "Choose the zip your OctoBot exported.")
+            return try await sendFile("profile", request, context, missing: missing, notice: "uploaded") { id, zip, session in
+                try await uploadVersion(id, zip, session: session)
             }
-            let answer = try await uploadVersion(id, zip, session: session)
-            guard answer.isSuccess else { return try await refused(id, session, request, Self.problems(answer.problem, file: "profile")) }
-            return PageKit.redirect("/editor/\(id)?notice=uploaded")
         }
         router.post("/editor/:id/logo") { request, context in
-            let session = try await kit.requireSession(request)
-            let id = try StrategyPage.strategyId(context.parameters.get("id"))
-            let form = try await kit.multipartForm(request)
-            guard let logo = form.files["logo"] else { return try await refused(id, session, request, FieldProblems(logo: "Choose an image.")) }
-            let answer = try await kit.api.send(.PUT, "/v1/strategies/\(id)/logo", token: session.accessToken, bytes: logo.bytes, contentType: "application/octet-stream")
-            guard answer.isSuccess else { return try await refused(id, session, request, Self.problems(answer.problem, file: "logo")) }
-            return PageKit.redirect("/editor/\(id)?notice=logo")
+            try await sendFile("logo", request, context, missing: FieldProblems(logo: "Choose an image."), notice: "logo") { id, logo, session in
+                try await kit.api.send(.PUT, "/v1/strategies/\(id)/logo", token: session.accessToken, bytes: logo.bytes, contentType: "application/octet-stream")
+            }
         }
         router.post("/editor/:id/edit") { request, context in
             let session = try await kit.requireSession(request)
@@ -248,6 +239,22 @@ struct EditorPages: Sendable {
             isFrozen: strategy.isTakenDown, status: strategy.status.replacingOccurrences(of: "_", with: " "), versions: versions, notice: notice,
             editName: strategy.name, editDescription: strategy.description
         )
+    }
+
+    /// A file of the strategy's form (its profile zip, its logo), sent on to the API by `send`.
+    /// Without the file, or refused by the API, the page comes back with the reason beside that
+    /// field; sent, the page says `notice`.
+    private func sendFile(
+        _ field: String, _ request: Request, _ context: some RequestContext, missing: FieldProblems, notice: String,
+        send: (_ id: String, _ file: MultipartForm.UploadedFile, _ session: WebSession) async throws -> AstrolabAPI.Answer
+    ) async throws -> Response {
+        let session = try await kit.requireSession(request)
+        let id = try StrategyPage.strategyId(context.parameters.get("id"))
+        let form = try await kit.multipartForm(request)
+        guard let file = form.files[field] else { return try await refused(id, session, request, missing) }
+        let answer = try await send(id, file, session)
+        guard answer.isSuccess else { return try await refused(id, session, request, Self.problems(answer.problem, file: field)) }
+        return PageKit.redirect("/editor/\(id)?notice=\(notice)")
     }
 
     private func refused(_ id: String, _ session: WebSession, _ request: Request, _ problems: FieldProblems) async throws -> Response {
