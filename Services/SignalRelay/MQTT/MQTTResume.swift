@@ -20,6 +20,18 @@ struct AckTracker {
         /// Handed and not acknowledged, in the order handed (the order seqs rise in).
         var unacknowledged = Deque<Int64>()
         var highestAcknowledged: Int64?
+
+        /// Records the PUBACK of `seq`; returns the new resume point.
+        mutating func acknowledge(_ seq: Int64) -> Int64 {
+            let highest = max(highestAcknowledged ?? seq, seq)
+            highestAcknowledged = highest
+            if unacknowledged.first == seq {
+                unacknowledged.removeFirst()  // the usual case: PUBACKs in order
+            } else if let index = unacknowledged.firstIndex(of: seq) {
+                unacknowledged.remove(at: index)
+            }
+            return unacknowledged.first.map { $0 - 1 } ?? highest
+        }
     }
 
     private var strategies: [Strategy] = []
@@ -45,15 +57,7 @@ struct AckTracker {
 
     /// Records the PUBACK of `seq`; returns the strategy's new resume point.
     mutating func acknowledged(_ slot: Slot, seq: Int64) -> Int64 {
-        let highest = max(strategies[slot.index].highestAcknowledged ?? seq, seq)
-        strategies[slot.index].highestAcknowledged = highest
-        if strategies[slot.index].unacknowledged.first == seq {
-            strategies[slot.index].unacknowledged.removeFirst()
-        } else if let index = strategies[slot.index].unacknowledged.firstIndex(of: seq) {
-            strategies[slot.index].unacknowledged.remove(at: index)
-        }
-        if let oldest = strategies[slot.index].unacknowledged.first { return oldest - 1 }
-        return highest
+        strategies[slot.index].acknowledge(seq)
     }
 
     func strategyId(of slot: Slot) -> String {
